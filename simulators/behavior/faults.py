@@ -74,8 +74,15 @@ class ErrorRates(BaseModel):
 class FaultModel:
     """Runtime faults. ``draw`` uses one uniform per call, and none at all when all rates are 0."""
 
-    __slots__ = ("_c_5xx", "_c_throttle", "_c_timeout", "_degradations", "_outages",
-                 "retry_after", "timeout_after")
+    __slots__ = (
+        "_c_5xx",
+        "_c_throttle",
+        "_c_timeout",
+        "_degradations",
+        "_outages",
+        "retry_after",
+        "timeout_after",
+    )
 
     def __init__(
         self,

@@ -70,8 +70,15 @@ class BehaviorSpec(BaseModel):
 
 
 class Behavior:
-    __slots__ = ("_error_throttle", "_timeout", "bucket", "faults", "latency", "page_size",
-                 "station")
+    __slots__ = (
+        "_error_throttle",
+        "_timeout",
+        "bucket",
+        "faults",
+        "latency",
+        "page_size",
+        "station",
+    )
 
     def __init__(
         self,
@@ -116,4 +123,3 @@ class Behavior:
         if self.page_size is None or total_items <= 0:
             return 1
         return math.ceil(total_items / self.page_size)
-

@@ -23,8 +23,15 @@ class StationStats:
 
 
 class Station:
-    __slots__ = ("_busy", "_free_at", "_last_arrival", "_max_wait", "_served", "_total_wait",
-                 "workers")
+    __slots__ = (
+        "_busy",
+        "_free_at",
+        "_last_arrival",
+        "_max_wait",
+        "_served",
+        "_total_wait",
+        "workers",
+    )
 
     def __init__(self, workers: int) -> None:
         if workers < 1:

@@ -49,8 +49,9 @@ class WebhookDelivery(BaseModel):
     _sender: WebhookSender | None = PrivateAttr(default=None)
 
     def build(self) -> WebhookSender:
-        return WebhookSender(self.duplicate_rate, self.max_attempts, self.backoff,
-                             self.failure_rate)
+        return WebhookSender(
+            self.duplicate_rate, self.max_attempts, self.backoff, self.failure_rate
+        )
 
     def deliveries(self, now: float, rng: np.random.Generator) -> list[float]:
         """Convenience for ``build().deliveries``; the sender is stateless, so it is cached."""

@@ -27,7 +27,7 @@ def erlang_c(servers: int, offered_load: float) -> float:
     return tail / (sum(a**k / math.factorial(k) for k in range(c)) + tail)
 
 
-def test_mm1_mean_wait_matches_queueing_theory():
+def test_mm1_mean_wait_matches_queueing_theory() -> None:
     lam, mu = 0.8, 1.0
     rng = np.random.default_rng(2024)
     wq = mean_wait_in_queue(1, poisson_arrivals(lam, rng), rng.exponential(1 / mu, CUSTOMERS))
@@ -35,7 +35,7 @@ def test_mm1_mean_wait_matches_queueing_theory():
     assert wq == pytest.approx(rho / (mu - lam), rel=0.07)
 
 
-def test_mmc_mean_wait_matches_erlang_c():
+def test_mmc_mean_wait_matches_erlang_c() -> None:
     c, lam, mu = 3, 2.4, 1.0
     rng = np.random.default_rng(2025)
     wq = mean_wait_in_queue(c, poisson_arrivals(lam, rng), rng.exponential(1 / mu, CUSTOMERS))
@@ -44,7 +44,7 @@ def test_mmc_mean_wait_matches_erlang_c():
     assert wq == pytest.approx(expected, rel=0.07)
 
 
-def test_md1_mean_wait_matches_pollaczek_khinchine():
+def test_md1_mean_wait_matches_pollaczek_khinchine() -> None:
     lam, mu = 0.8, 1.0
     rng = np.random.default_rng(2026)
     wq = mean_wait_in_queue(1, poisson_arrivals(lam, rng), np.full(CUSTOMERS, 1 / mu))
@@ -52,7 +52,7 @@ def test_md1_mean_wait_matches_pollaczek_khinchine():
     assert wq == pytest.approx(rho / (2 * mu * (1 - rho)), rel=0.07)
 
 
-def test_utilisation_approaches_the_offered_load_per_worker():
+def test_utilisation_approaches_the_offered_load_per_worker() -> None:
     rng = np.random.default_rng(7)
     station = Station(2)
     arrivals = poisson_arrivals(1.2, rng)
@@ -62,7 +62,7 @@ def test_utilisation_approaches_the_offered_load_per_worker():
     assert station.stats(arrivals[-1]).utilisation == pytest.approx(0.6, rel=0.03)
 
 
-def test_jobs_start_on_the_earliest_free_worker_in_arrival_order():
+def test_jobs_start_on_the_earliest_free_worker_in_arrival_order() -> None:
     station = Station(2)
     trace = [station.admit(t, s) for t, s in [(0, 10), (1, 5), (2, 1), (3, 1), (20, 1)]]
     assert trace == [(0, 10), (1, 6), (6, 7), (7, 8), (20, 21)]
@@ -73,24 +73,24 @@ def test_jobs_start_on_the_earliest_free_worker_in_arrival_order():
     assert stats.utilisation == pytest.approx(18 / (2 * 21))
 
 
-def test_utilisation_counts_only_work_done_by_now():
+def test_utilisation_counts_only_work_done_by_now() -> None:
     station = Station(1)
     station.admit(0, 10)
     assert station.stats(5).utilisation == pytest.approx(1.0)
 
 
-def test_an_idle_station_reports_zeros():
+def test_an_idle_station_reports_zeros() -> None:
     stats = Station(3).stats(0)
     assert (stats.served, stats.mean_wait, stats.max_wait, stats.utilisation) == (0, 0, 0, 0)
 
 
-def test_arrivals_out_of_time_order_are_rejected_naming_both_times():
+def test_arrivals_out_of_time_order_are_rejected_naming_both_times() -> None:
     station = Station(1)
     station.admit(5.0, 1.0)
     with pytest.raises(ValueError, match=r"arrival\(=4.0\).*arrival\(=5.0\)"):
         station.admit(4.0, 1.0)
 
 
-def test_a_station_needs_at_least_one_worker():
+def test_a_station_needs_at_least_one_worker() -> None:
     with pytest.raises(ValueError, match=r"workers\(=0\) must be >= 1"):
         Station(0)
