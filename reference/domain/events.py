@@ -1,0 +1,75 @@
+"""Business events: separate facts in the past tense, carried in a CloudEvents envelope.
+
+Events are plain slotted dataclasses in the core (a peak day makes millions of them); the envelope
+is rendered to CloudEvents JSON only at the edge. An event's id is derived from its subject and its
+position in that subject's history, so the same history always has the same ids and a consumer can
+dedupe on id alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+SCHEMA_VERSION = "1"
+SOURCE = "/crossdock/hub"
+
+
+class EventType(StrEnum):
+    ORDER_RECEIVED = "OrderReceived"
+    ORDER_ACCEPTED = "OrderAccepted"
+    ORDER_REJECTED = "OrderRejected"
+    LINE_ALLOCATED = "LineAllocated"
+    LINE_BACKORDERED = "LineBackordered"
+    ORDER_SPLIT = "OrderSplit"
+    ORDER_RELEASED = "OrderReleased"
+    SHIPMENT_CONFIRMED = "ShipmentConfirmed"
+    LINE_SHORT_PICKED = "LineShortPicked"
+    INVOICE_REQUESTED = "InvoiceRequested"
+    INVOICE_POSTED = "InvoicePosted"
+    BACKORDER_CANCELLED = "BackorderCancelled"
+    ORDER_CLOSED = "OrderClosed"
+    ORDER_CANCELLED = "OrderCancelled"
+    PAYMENT_APPLIED = "PaymentApplied"
+    INVENTORY_MOVED = "InventoryMoved"
+    AVAILABILITY_CHANGED = "AvailabilityChanged"
+    RECONCILIATION_EXCEPTION = "ReconciliationException"
+    MESSAGE_DEAD_LETTERED = "MessageDeadLettered"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One fact. ``time`` is seconds on the driving shell's clock; ``data`` holds only JSON values."""
+
+    id: str
+    type: EventType
+    subject: str
+    time: float
+    correlation_id: str
+    data: Mapping[str, Any] = field(default_factory=dict)
+    source: str = SOURCE
+    schema_version: str = SCHEMA_VERSION
+
+    def business_key(self) -> str:
+        """The event without its timestamp: what two clocks must agree on."""
+        return f"{self.type}|{self.subject}|{json.dumps(self.data, sort_keys=True)}"
+
+    def to_cloudevent(self, epoch: datetime = datetime(2026, 1, 1, tzinfo=UTC)) -> dict[str, Any]:
+        """The CloudEvents 1.0 JSON form; ``epoch`` is the wall time of shell time zero."""
+        when = epoch + timedelta(seconds=self.time)
+        return {
+            "specversion": "1.0",
+            "id": self.id,
+            "source": self.source,
+            "type": self.type.value,
+            "subject": self.subject,
+            "time": when.isoformat().replace("+00:00", "Z"),
+            "datacontenttype": "application/json",
+            "correlationid": self.correlation_id,
+            "schemaversion": self.schema_version,
+            "data": dict(self.data),
+        }

@@ -1,0 +1,170 @@
+"""The hub: ``decide(message, now) -> Decision`` over a state it owns.
+
+This is the one place where the hub's business logic is driven from. Both shells call it: the SimPy
+shell with virtual time, the service with wall-clock time. It performs no I/O, reads no clock and
+draws no random numbers; it mutates its HubState and returns events and effects.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatchmethod
+from typing import Any
+
+from reference.domain.events import EventType as E
+from reference.domain.model import MovementKind
+from reference.hub import orders
+from reference.hub.effects import (
+    CallSystem,
+    CancelOrder,
+    DeadLetter,
+    Decision,
+    Message,
+    PlaceOrder,
+    ReconcileSnapshot,
+    RecordMovement,
+    ReplayDeadLetter,
+    RetryCall,
+    ScheduleTimer,
+    SystemCallFailed,
+    SystemReplied,
+)
+from reference.hub.retry import jitter
+from reference.hub.state import HubConfig, HubState, OrderSaga
+
+# Movements that change on hand, and with which sign; quarantine moves stock out of sellable.
+_ON_HAND_SIGN = {
+    MovementKind.RECEIPT: 1, MovementKind.RETURN: 1, MovementKind.TRANSFER_IN: 1,
+    MovementKind.PICK: 0, MovementKind.SHIPMENT: -1, MovementKind.TRANSFER_OUT: -1,
+    MovementKind.ADJUSTMENT: 1, MovementKind.QUARANTINE: 0, MovementKind.RELEASE: 0,
+}
+
+
+class UnknownOrder(KeyError):
+    """A message names an order the hub has never received."""
+
+    def __str__(self) -> str:
+        return f"no order with id {self.args[0]!r}"
+
+
+class Hub:
+    """The pure order-to-cash hub. Not thread-safe: a shell feeds it one message at a time."""
+
+    def __init__(self, config: HubConfig, state: HubState | None = None) -> None:
+        self.config = config
+        self.state = state if state is not None else HubState()
+
+    def saga(self, order_id: str) -> OrderSaga:
+        try:
+            return self.state.orders[order_id]
+        except KeyError:
+            raise UnknownOrder(order_id) from None
+
+    @singledispatchmethod
+    def decide(self, message: Message, now: float) -> Decision:
+        raise TypeError(f"the hub has no handler for {type(message).__name__}")
+
+    @decide.register
+    def _place(self, message: PlaceOrder, now: float) -> Decision:
+        return orders.place(
+            self.state, self.config, message.order, message.order_id, message.correlation_id, now
+        )
+
+    @decide.register
+    def _cancel(self, message: CancelOrder, now: float) -> Decision:
+        return orders.cancel(self.state, self.saga(message.order_id), message, now)
+
+    @decide.register
+    def _replied(self, message: SystemReplied, now: float) -> Decision:
+        call = message.call
+        saga = self.state.orders.get(call.order_id)
+        if saga is None or call.call_id not in saga.pending_calls:
+            return Decision()  # a late or repeated answer: already handled
+        saga.pending_calls.discard(call.call_id)
+        body: dict[str, Any] = dict(message.body)
+        if call.operation == "check_order":
+            return orders.checked(self.state, self.config, saga, body, now)
+        if call.operation == "rate":
+            return orders.rated(saga, str(call.payload["node"]), body, now)
+        if call.operation == "release":
+            return orders.shipped(self.state, saga, str(call.payload["node"]), body, now)
+        if call.operation == "post_invoice":
+            return orders.invoiced(self.state, saga, body, now)
+        return Decision()  # acknowledgements: create_sales_order, record_invoice
+
+    @decide.register
+    def _failed(self, message: SystemCallFailed, now: float) -> Decision:
+        call = message.call
+        saga = self.state.orders.get(call.order_id)
+        if saga is None or call.call_id not in saga.pending_calls:
+            return Decision()
+        draw = jitter(self.config.seed, call.call_id, call.attempt)
+        wait = self.config.retry.delay(call.attempt, message.kind, message.retry_after, draw)
+        if wait is not None:
+            return Decision(effects=[ScheduleTimer(now + wait, RetryCall(call.retried()))])
+        reason = f"{call.system}.{call.operation} failed after {call.attempt} attempt(s): " + (
+            message.kind + (f" ({message.detail})" if message.detail else "")
+        )
+        event = saga.event(E.MESSAGE_DEAD_LETTERED, now, call_id=call.call_id,
+                           system=call.system, operation=call.operation, reason=reason)
+        return Decision(events=[event], effects=[DeadLetter(reason, call)])
+
+    @decide.register
+    def _retry(self, message: RetryCall, now: float) -> Decision:
+        call = message.call
+        saga = self.state.orders.get(call.order_id)
+        if saga is None or call.call_id not in saga.pending_calls:
+            return Decision()
+        return Decision(effects=[call])
+
+    @decide.register
+    def _replay(self, message: ReplayDeadLetter, now: float) -> Decision:
+        saga = self.saga(message.call.order_id)
+        if message.call.call_id not in saga.pending_calls:
+            return Decision()
+        return Decision(effects=[CallSystem(
+            message.call.call_id, message.call.system, message.call.operation,
+            message.call.payload, message.call.order_id, message.call.correlation_id,
+        )])
+
+    @decide.register
+    def _movement(self, message: RecordMovement, now: float) -> Decision:
+        move = message.movement
+        position = self.state.inventory.position(move.node_id, move.sku)
+        if move.kind is MovementKind.QUARANTINE:
+            position.quarantined += move.quantity
+        elif move.kind is MovementKind.RELEASE:
+            position.quarantined = max(0, position.quarantined - move.quantity)
+        elif move.kind is MovementKind.PICK:
+            pass  # picked units are still on hand until they ship
+        else:
+            self.state.inventory.adjust(
+                move.node_id, move.sku, _ON_HAND_SIGN[move.kind] * move.quantity
+            )
+        subject = f"{move.node_id}/{move.sku}"
+        return Decision(events=[
+            self.state.stream_event(subject, E.INVENTORY_MOVED, now,
+                                    correlation_id=message.correlation_id,
+                                    movement_id=move.movement_id, kind=move.kind.value,
+                                    quantity=move.quantity, on_hand=position.on_hand),
+            self.state.stream_event(subject, E.AVAILABILITY_CHANGED, now,
+                                    correlation_id=message.correlation_id,
+                                    available=position.available_to_sell()),
+        ])
+
+    @decide.register
+    def _snapshot(self, message: ReconcileSnapshot, now: float) -> Decision:
+        """The WMS is the system of record for on hand: differences become exceptions and the
+        projection is corrected to the count."""
+        snap = message.snapshot
+        decision = Decision()
+        for line in snap.lines:
+            position = self.state.inventory.position(snap.node_id, line.sku)
+            if position.on_hand != line.on_hand:
+                decision.events.append(self.state.stream_event(
+                    f"{snap.node_id}/{line.sku}", E.RECONCILIATION_EXCEPTION, now,
+                    correlation_id=message.correlation_id, snapshot_id=snap.snapshot_id,
+                    hub_on_hand=position.on_hand, wms_on_hand=line.on_hand,
+                    difference=line.on_hand - position.on_hand,
+                ))
+                position.on_hand = line.on_hand
+        return decision

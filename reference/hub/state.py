@@ -1,0 +1,119 @@
+"""The hub's state: order sagas and the inventory projection, as plain data.
+
+Everything the hub needs to resume lives here, so a shell can persist it as rows and a restarted
+service picks up where it stopped. The core mutates only the state handed to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from reference.domain.availability import Inventory
+from reference.domain.events import Event, EventType
+from reference.domain.lifecycle import Msg, State, transition
+from reference.hub.retry import RetryPolicy
+
+
+@dataclass(slots=True)
+class LineRecord:
+    line_no: int
+    sku: str
+    ordered: int
+    unit_price: Decimal
+    state: State = State.RECEIVED
+    allocated: dict[str, int] = field(default_factory=dict)  # node -> units not yet picked
+    shipped: int = 0
+    backordered: int = 0
+    cancelled: int = 0
+
+    def move(self, message: Msg) -> None:
+        self.state = transition("line", self.state, message)
+
+
+@dataclass(slots=True)
+class Release:
+    """The part of an order one WMS node fulfils."""
+
+    node: str
+    lines: dict[int, int]  # line_no -> units released
+    carrier: str | None = None
+    shipped: bool = False
+
+
+@dataclass(slots=True)
+class OrderSaga:
+    order_id: str
+    order_number: str
+    customer_id: str
+    channel: str
+    currency: str
+    region: str
+    correlation_id: str
+    received_at: float
+    lines: dict[int, LineRecord]
+    state: State = State.RECEIVED
+    releases: dict[str, Release] = field(default_factory=dict)
+    pending_calls: set[str] = field(default_factory=set)
+    invoices: list[str] = field(default_factory=list)
+    shipments: int = 0
+    event_count: int = 0
+    reasons: list[str] = field(default_factory=list)
+    # facts for the report, kept as they happen so nothing has to be replayed to count them
+    was_split: bool = False
+    was_partially_shipped: bool = False
+    was_backordered: bool = False
+
+    def move(self, message: Msg) -> None:
+        self.state = transition("order", self.state, message)
+        if self.state is State.PARTIALLY_SHIPPED:
+            self.was_partially_shipped = True
+
+    def event(self, kind: EventType, now: float, **data: object) -> Event:
+        self.event_count += 1
+        return Event(
+            id=f"{self.order_id}/{self.event_count}",
+            type=kind,
+            subject=self.order_id,
+            time=now,
+            correlation_id=self.correlation_id,
+            data=data,
+        )
+
+    def value(self) -> Decimal:
+        return sum((ln.unit_price * ln.ordered for ln in self.lines.values()), Decimal(0))
+
+    def fully_shipped(self) -> bool:
+        return all(ln.shipped == ln.ordered for ln in self.lines.values())
+
+    def units_shipped(self) -> int:
+        return sum(ln.shipped for ln in self.lines.values())
+
+
+@dataclass(frozen=True, slots=True)
+class HubConfig:
+    """Policies of one hub. ``nodes`` is the fulfilment preference order."""
+
+    nodes: tuple[str, ...]
+    retry: RetryPolicy = RetryPolicy()
+    seed: int = 0
+    check_duplicates: bool = True
+    check_credit: bool = True
+
+
+@dataclass(slots=True)
+class HubState:
+    orders: dict[str, OrderSaga] = field(default_factory=dict)
+    order_numbers: dict[tuple[str, str], str] = field(default_factory=dict)
+    inventory: Inventory = field(default_factory=Inventory)
+    exposure: dict[str, Decimal] = field(default_factory=dict)
+    stream_counts: dict[str, int] = field(default_factory=dict)
+
+    def stream_event(self, subject: str, kind: EventType, now: float, **data: object) -> Event:
+        """An event about something other than an order (a stock position, a dead letter)."""
+        count = self.stream_counts.get(subject, 0) + 1
+        self.stream_counts[subject] = count
+        return Event(
+            id=f"{subject}/{count}", type=kind, subject=subject, time=now,
+            correlation_id=str(data.pop("correlation_id", "")), data=data,
+        )

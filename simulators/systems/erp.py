@@ -1,0 +1,95 @@
+"""ERP: system of record for customers, contract prices, credit, sales orders and invoices."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from reference.domain.ledger import invoice_amounts
+from simulators.systems.base import Rejected, unsupported
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerRecord:
+    customer_id: str
+    credit_limit: Decimal
+    tax_rate: Decimal
+    blocked: bool = False
+
+
+@dataclass(slots=True)
+class Erp:
+    """``idempotent=False`` is the legacy ERP: a repeated create_sales_order makes a duplicate."""
+
+    customers: dict[str, CustomerRecord]
+    contract_prices: dict[tuple[str, str], Decimal]
+    restricted: dict[str, frozenset[str]] = field(default_factory=dict)  # sku -> regions
+    idempotent: bool = True
+    name: str = "erp"
+    sales_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if operation == "check_order":
+            return self._check(payload)
+        if operation == "create_sales_order":
+            return self._create(payload)
+        if operation == "post_invoice":
+            return self._post_invoice(payload)
+        raise unsupported(self.name, operation)
+
+    def _check(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        customer = self.customers.get(str(payload["customer_id"]))
+        if customer is None:
+            return {"customer_known": False}
+        region = str(payload["region"])
+        prices = {}
+        for sku in payload["skus"]:
+            price = self.contract_prices.get((customer.customer_id, sku))
+            if price is not None:
+                prices[sku] = str(price)
+        return {
+            "customer_known": True,
+            "blocked": customer.blocked,
+            "credit_limit": str(customer.credit_limit),
+            "tax_rate": str(customer.tax_rate),
+            "prices": prices,
+            "restricted": sorted(s for s in payload["skus"] if region in self.restricted.get(s, ())),
+        }
+
+    def _create(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        order_id = str(payload["order_id"])
+        copies = self.sales_orders.setdefault(order_id, [])
+        if not copies or not self.idempotent:
+            copies.append(dict(payload))
+        return {"erp_order": f"ERP-{order_id}", "copies": len(copies)}
+
+    def _post_invoice(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        shipment_id = str(payload["shipment_id"])
+        invoice_id = f"INV-{shipment_id}"
+        if invoice_id in self.invoices:  # posting is idempotent per shipment
+            return self.invoices[invoice_id]
+        customer = self.customers.get(str(payload["customer_id"]))
+        if customer is None:
+            raise Rejected(self.name, "post_invoice", f"unknown customer {payload['customer_id']}")
+        currency = str(payload["currency"])
+        net = sum(
+            (Decimal(ln["unit_price"]) * int(ln["quantity"]) for ln in payload["lines"]),
+            Decimal(0),
+        )
+        net, tax, total = invoice_amounts(net, customer.tax_rate, currency)
+        invoice = {
+            "invoice_id": invoice_id,
+            "order_id": str(payload["order_id"]),
+            "shipment_id": shipment_id,
+            "customer_id": customer.customer_id,
+            "currency": currency,
+            "lines": [dict(ln) for ln in payload["lines"]],
+            "net": str(net),
+            "tax": str(tax),
+            "total": str(total),
+        }
+        self.invoices[invoice_id] = invoice
+        return invoice

@@ -1,0 +1,63 @@
+"""WMS: one fulfilment node's stock, picks (some short) and shipments."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulators.behavior.streams import keyed_uniform
+from simulators.systems.base import unsupported
+
+
+@dataclass(slots=True)
+class Wms:
+    """Physical truth of one node. A short pick finds fewer units on the shelf than the books say.
+
+    Whether line N of order O short-picks is a keyed draw on (seed, node, order, line), so the
+    answer does not depend on the order in which releases arrive.
+    """
+
+    node: str
+    on_hand: dict[str, int]
+    short_pick_rate: float = 0.0
+    seed: int = 0
+    name: str = ""
+    shipments: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.short_pick_rate <= 1.0:
+            raise ValueError(f"short_pick_rate(={self.short_pick_rate}) must be in [0, 1]")
+        self.name = self.name or f"wms:{self.node}"
+
+    def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if operation == "release":
+            return self._pick_and_ship(payload)
+        if operation == "snapshot":
+            return {"node": self.node, "lines": [
+                {"sku": sku, "on_hand": qty} for sku, qty in sorted(self.on_hand.items())
+            ]}
+        raise unsupported(self.name, operation)
+
+    def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        order_id = str(payload["order_id"])
+        shipment_id = f"SH-{order_id}-{self.node}"
+        if shipment_id in self.shipments:  # a repeated release ships nothing twice
+            return self.shipments[shipment_id]
+        lines = []
+        for line in payload["lines"]:
+            sku, wanted, line_no = str(line["sku"]), int(line["quantity"]), int(line["line_no"])
+            shelf = self.on_hand.get(sku, 0)
+            picked = min(wanted, shelf)
+            if picked and keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate:
+                # Some units were never there: ship what is found, write the rest off.
+                found = int(picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no))
+                self.on_hand[sku] = shelf - picked  # the count corrects the phantom units too
+                picked = found
+            else:
+                self.on_hand[sku] = shelf - picked
+            lines.append({"line_no": line_no, "sku": sku, "quantity": picked})
+        shipment = {"shipment_id": shipment_id, "order_id": order_id, "node": self.node,
+                    "carrier": payload.get("carrier"), "lines": lines}
+        self.shipments[shipment_id] = shipment
+        return shipment
