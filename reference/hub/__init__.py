@@ -1,9 +1,10 @@
 """The hub's process managers as pure decisions, with the effects they ask shells to perform."""
 
-from reference.hub.core import Hub, UnknownOrder
+from reference.hub.core import Hub, UnknownOrder, UnknownRelease
 from reference.hub.effects import (
     CallSystem,
     CancelOrder,
+    ConfirmShipment,
     DeadLetter,
     Decision,
     Effect,
@@ -22,8 +23,8 @@ from reference.hub.retry import RetryPolicy
 from reference.hub.state import HubConfig, HubState, LineRecord, OrderSaga
 
 __all__ = [
-    "CallSystem", "CancelOrder", "CancellationRefused", "DeadLetter", "Decision", "Effect", "Hub",
+    "CallSystem", "CancelOrder", "CancellationRefused", "ConfirmShipment", "DeadLetter", "Decision", "Effect", "Hub",
     "HubConfig", "HubState", "LineRecord", "Message", "OrderSaga", "PlaceOrder",
     "ReconcileSnapshot", "RecordMovement", "ReplayDeadLetter", "RetryCall", "RetryPolicy",
-    "ScheduleTimer", "SystemCallFailed", "SystemReplied", "UnknownOrder",
+    "ScheduleTimer", "SystemCallFailed", "SystemReplied", "UnknownOrder", "UnknownRelease",
 ]

@@ -16,6 +16,7 @@ from reference.hub import orders
 from reference.hub.effects import (
     CallSystem,
     CancelOrder,
+    ConfirmShipment,
     DeadLetter,
     Decision,
     Message,
@@ -44,6 +45,15 @@ class UnknownOrder(KeyError):
 
     def __str__(self) -> str:
         return f"no order with id {self.args[0]!r}"
+
+
+class UnknownRelease(LookupError):
+    """A shipment confirmation names a node the order was never released to."""
+
+    def __init__(self, order_id: str, node: str, released: list[str]) -> None:
+        super().__init__(
+            f"order {order_id} was not released to node {node!r}; released to {released}"
+        )
 
 
 class Hub:
@@ -86,10 +96,26 @@ class Hub:
         if call.operation == "rate":
             return orders.rated(saga, str(call.payload["node"]), body, now)
         if call.operation == "release":
-            return orders.shipped(self.state, saga, str(call.payload["node"]), body, now)
+            node = str(call.payload["node"])
+            if "lines" not in body:  # acknowledged; the confirmation comes as ConfirmShipment
+                saga.pending_calls.add(orders.shipment_wait(saga, node))
+                return Decision()
+            return orders.shipped(self.state, saga, node, body, now)
         if call.operation == "post_invoice":
             return orders.invoiced(self.state, saga, body, now)
         return Decision()  # acknowledgements: create_sales_order, record_invoice
+
+    @decide.register
+    def _confirmed(self, message: ConfirmShipment, now: float) -> Decision:
+        saga = self.saga(message.order_id)
+        release = saga.releases.get(message.node)
+        if release is None:
+            raise UnknownRelease(message.order_id, message.node, sorted(saga.releases))
+        if release.shipped:
+            return Decision()  # confirmations arrive at least once
+        saga.pending_calls.discard(orders.shipment_wait(saga, message.node))
+        body = {"shipment_id": message.shipment_id, "lines": list(message.lines)}
+        return orders.shipped(self.state, saga, message.node, body, now)
 
     @decide.register
     def _failed(self, message: SystemCallFailed, now: float) -> Decision:

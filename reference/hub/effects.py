@@ -85,6 +85,20 @@ class SystemCallFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class ConfirmShipment:
+    """A WMS says what it shipped for one release, when the release call only acknowledged it.
+
+    ``lines`` holds ``{"line_no": int, "quantity": int}`` items; fewer units than released is a
+    short pick.
+    """
+
+    order_id: str
+    node: str
+    shipment_id: str
+    lines: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class RetryCall:
     call: CallSystem
 
@@ -111,6 +125,7 @@ Message = (
     | CancelOrder
     | SystemReplied
     | SystemCallFailed
+    | ConfirmShipment
     | RetryCall
     | ReplayDeadLetter
     | RecordMovement

@@ -188,6 +188,11 @@ def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decis
     return decision
 
 
+def shipment_wait(saga: OrderSaga, node: str) -> str:
+    """The marker a saga keeps while a WMS that acknowledged a release has yet to ship it."""
+    return f"{saga.order_id}:shipment:{node}"
+
+
 def shipped(
     state: HubState, saga: OrderSaga, node: str, body: dict[str, Any], now: float
 ) -> Decision:

@@ -1,0 +1,1 @@
+"""Subcommands of the ``crossdock`` CLI; each module has ``register(app)``."""
