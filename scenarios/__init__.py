@@ -1,0 +1,1 @@
+"""Scenarios: what-if specs, the runner, replications, sweeps and the scenario library."""
