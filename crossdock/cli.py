@@ -23,7 +23,6 @@ app = typer.Typer(
 )
 
 
-
 def _version(show: bool) -> None:
     if show:
         typer.echo(f"crossdock {__version__}")
@@ -32,8 +31,9 @@ def _version(show: bool) -> None:
 
 @app.callback()
 def main(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
-                                 help="Print the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
 ) -> None:
     """Simulate, test and load a wholesale distributor's integration estate."""
 

@@ -89,5 +89,6 @@ class StudyResult:
 
     @staticmethod
     def summarize(runs: list[RunResult], names: list[str]) -> dict[str, Estimate]:
-        return {name: estimate([run.kpis[name] for run in runs if name in run.kpis])
-                for name in names}
+        return {
+            name: estimate([run.kpis[name] for run in runs if name in run.kpis]) for name in names
+        }

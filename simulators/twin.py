@@ -8,7 +8,6 @@ same order. Timestamps are left out of the comparison; everything else must matc
 
 from __future__ import annotations
 
-
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,8 +28,15 @@ from simulators.systems.commerce import Arrival, Demand, order_stream
 from simulators.systems.endpoint import SimulatedSystem, simulated_systems
 from simulators.systems.estate import Estate, build_estate
 
-COUNT_KEYS = ("accepted", "rejected", "split", "partially_shipped", "backordered", "invoiced",
-              "closed")
+COUNT_KEYS = (
+    "accepted",
+    "rejected",
+    "split",
+    "partially_shipped",
+    "backordered",
+    "invoiced",
+    "closed",
+)
 
 # Realistic answer times; no faults, so both shells must agree exactly.
 TWIN_BEHAVIORS = {
@@ -57,10 +63,13 @@ class EventLog:
 
 
 def hub_for(estate: Estate, seed: int) -> Hub:
-    inventory = Inventory({
-        (node, sku): StockPosition(on_hand=qty)
-        for node, stock in estate.stock.items() for sku, qty in stock.items()
-    })
+    inventory = Inventory(
+        {
+            (node, sku): StockPosition(on_hand=qty)
+            for node, stock in estate.stock.items()
+            for sku, qty in stock.items()
+        }
+    )
     return Hub(HubConfig(nodes=estate.nodes, seed=seed), HubState(inventory=inventory))
 
 

@@ -8,13 +8,30 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-ROWS = ("accepted", "rejected", "split", "partially_shipped", "backordered", "invoiced", "closed",
-        "shipments", "invoices", "events", "event_hash")
+ROWS = (
+    "accepted",
+    "rejected",
+    "split",
+    "partially_shipped",
+    "backordered",
+    "invoiced",
+    "closed",
+    "shipments",
+    "invoices",
+    "events",
+    "event_hash",
+)
 
 
 def twin(
-    orders: int = typer.Option(500, "--orders", "-n", min=1, max=1_000_000,
-                               help="How many orders the seeded channel stream places."),
+    orders: int = typer.Option(
+        500,
+        "--orders",
+        "-n",
+        min=1,
+        max=1_000_000,
+        help="How many orders the seeded channel stream places.",
+    ),
     seed: int = typer.Option(7, "--seed", "-s", min=0, help="Scenario seed: same seed, same run."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
@@ -48,8 +65,12 @@ def print_table(result: dict[str, object], orders: int, seed: int) -> None:
         a, b = sim[key], real[key]
         if key == "event_hash":
             a, b = str(a)[:16], str(b)[:16]
-        table.add_row(key.replace("_", " "), str(a), str(b),
-                      "[green]=[/]" if sim[key] == real[key] else "[red]≠[/]")
+        table.add_row(
+            key.replace("_", " "),
+            str(a),
+            str(b),
+            "[green]=[/]" if sim[key] == real[key] else "[red]≠[/]",
+        )
     console = Console()
     console.print(table)
     verdict = "[green]equal[/]" if result["equal"] else "[red]DIFFERENT[/]"

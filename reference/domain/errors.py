@@ -1,10 +1,10 @@
 """The domain's errors, one small class per concept, turned into HTTP only at the edge.
 
-    DomainError
-     ├── IllegalTransition      a lifecycle table has no entry for (state, message)
-     ├── InvalidMoney           an amount or currency that money cannot be
-     ├── UnbalancedJournal      debits and credits of a journal differ
-     └── IdempotencyConflict    (reserved for the service: key reused, request in flight)
+DomainError
+ ├── IllegalTransition      a lifecycle table has no entry for (state, message)
+ ├── InvalidMoney           an amount or currency that money cannot be
+ ├── UnbalancedJournal      debits and credits of a journal differ
+ └── IdempotencyConflict    (reserved for the service: key reused, request in flight)
 """
 
 from __future__ import annotations
@@ -18,9 +18,7 @@ class IllegalTransition(DomainError):
     """A lifecycle was asked to handle a message its table does not allow in its current state."""
 
     def __init__(self, lifecycle: str, state: str, message: str) -> None:
-        super().__init__(
-            f"{lifecycle} cannot handle {message!r} in state {state!r}"
-        )
+        super().__init__(f"{lifecycle} cannot handle {message!r} in state {state!r}")
         self.lifecycle = lifecycle
         self.state = state
         self.message = message

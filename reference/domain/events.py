@@ -43,7 +43,7 @@ class EventType(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """One fact. ``time`` is seconds on the driving shell's clock; ``data`` holds only JSON values."""
+    """One fact. ``time`` is seconds on the shell's clock; ``data`` holds only JSON values."""
 
     id: str
     type: EventType

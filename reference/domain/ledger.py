@@ -44,16 +44,16 @@ def balanced(journal: Journal) -> Journal:
     return journal
 
 
-def invoice_amounts(net: Decimal, tax_rate: Decimal, currency: str) -> tuple[Decimal, Decimal, Decimal]:
+def invoice_amounts(
+    net: Decimal, tax_rate: Decimal, currency: str
+) -> tuple[Decimal, Decimal, Decimal]:
     """(net, tax, total) rounded to the currency; total is their sum, so the journal ties."""
     net_r = quantize(net, currency)
     tax = quantize(net * tax_rate, currency)
     return net_r, tax, net_r + tax
 
 
-def invoice_journal(
-    journal_id: str, net: Decimal, tax: Decimal, currency: str
-) -> Journal:
+def invoice_journal(journal_id: str, net: Decimal, tax: Decimal, currency: str) -> Journal:
     """Dr AR control (total); Cr revenue (net); Cr tax payable (tax)."""
     return balanced(
         Journal(

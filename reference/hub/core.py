@@ -34,9 +34,15 @@ from reference.hub.state import HubConfig, HubState, OrderSaga
 
 # Movements that change on hand, and with which sign; quarantine moves stock out of sellable.
 _ON_HAND_SIGN = {
-    MovementKind.RECEIPT: 1, MovementKind.RETURN: 1, MovementKind.TRANSFER_IN: 1,
-    MovementKind.PICK: 0, MovementKind.SHIPMENT: -1, MovementKind.TRANSFER_OUT: -1,
-    MovementKind.ADJUSTMENT: 1, MovementKind.QUARANTINE: 0, MovementKind.RELEASE: 0,
+    MovementKind.RECEIPT: 1,
+    MovementKind.RETURN: 1,
+    MovementKind.TRANSFER_IN: 1,
+    MovementKind.PICK: 0,
+    MovementKind.SHIPMENT: -1,
+    MovementKind.TRANSFER_OUT: -1,
+    MovementKind.ADJUSTMENT: 1,
+    MovementKind.QUARANTINE: 0,
+    MovementKind.RELEASE: 0,
 }
 
 
@@ -130,8 +136,14 @@ class Hub:
         reason = f"{call.system}.{call.operation} failed after {call.attempt} attempt(s): " + (
             message.kind + (f" ({message.detail})" if message.detail else "")
         )
-        event = saga.event(E.MESSAGE_DEAD_LETTERED, now, call_id=call.call_id,
-                           system=call.system, operation=call.operation, reason=reason)
+        event = saga.event(
+            E.MESSAGE_DEAD_LETTERED,
+            now,
+            call_id=call.call_id,
+            system=call.system,
+            operation=call.operation,
+            reason=reason,
+        )
         return Decision(events=[event], effects=[DeadLetter(reason, call)])
 
     @decide.register
@@ -147,10 +159,18 @@ class Hub:
         saga = self.saga(message.call.order_id)
         if message.call.call_id not in saga.pending_calls:
             return Decision()
-        return Decision(effects=[CallSystem(
-            message.call.call_id, message.call.system, message.call.operation,
-            message.call.payload, message.call.order_id, message.call.correlation_id,
-        )])
+        return Decision(
+            effects=[
+                CallSystem(
+                    message.call.call_id,
+                    message.call.system,
+                    message.call.operation,
+                    message.call.payload,
+                    message.call.order_id,
+                    message.call.correlation_id,
+                )
+            ]
+        )
 
     @decide.register
     def _movement(self, message: RecordMovement, now: float) -> Decision:
@@ -167,15 +187,32 @@ class Hub:
                 move.node_id, move.sku, _ON_HAND_SIGN[move.kind] * move.quantity
             )
         subject = f"{move.node_id}/{move.sku}"
-        return Decision(events=[
-            self.state.stream_event(subject, E.INVENTORY_MOVED, now,
-                                    correlation_id=message.correlation_id,
-                                    movement_id=move.movement_id, kind=move.kind.value,
-                                    quantity=move.quantity, on_hand=position.on_hand),
-            self.state.stream_event(subject, E.AVAILABILITY_CHANGED, now,
-                                    correlation_id=message.correlation_id,
-                                    available=position.available_to_sell()),
-        ])
+        correlation = message.correlation_id
+        return Decision(
+            events=[
+                self.state.stream_event(
+                    subject,
+                    E.INVENTORY_MOVED,
+                    now,
+                    correlation,
+                    {
+                        "movement_id": move.movement_id,
+                        "kind": move.kind.value,
+                        "quantity": move.quantity,
+                        "on_hand": position.on_hand,
+                    },
+                ),
+                self.state.stream_event(
+                    subject,
+                    E.AVAILABILITY_CHANGED,
+                    now,
+                    correlation,
+                    {
+                        "available": position.available_to_sell(),
+                    },
+                ),
+            ]
+        )
 
     @decide.register
     def _snapshot(self, message: ReconcileSnapshot, now: float) -> Decision:
@@ -186,11 +223,19 @@ class Hub:
         for line in snap.lines:
             position = self.state.inventory.position(snap.node_id, line.sku)
             if position.on_hand != line.on_hand:
-                decision.events.append(self.state.stream_event(
-                    f"{snap.node_id}/{line.sku}", E.RECONCILIATION_EXCEPTION, now,
-                    correlation_id=message.correlation_id, snapshot_id=snap.snapshot_id,
-                    hub_on_hand=position.on_hand, wms_on_hand=line.on_hand,
-                    difference=line.on_hand - position.on_hand,
-                ))
+                decision.events.append(
+                    self.state.stream_event(
+                        f"{snap.node_id}/{line.sku}",
+                        E.RECONCILIATION_EXCEPTION,
+                        now,
+                        message.correlation_id,
+                        {
+                            "snapshot_id": snap.snapshot_id,
+                            "hub_on_hand": position.on_hand,
+                            "wms_on_hand": line.on_hand,
+                            "difference": line.on_hand - position.on_hand,
+                        },
+                    )
+                )
                 position.on_hand = line.on_hand
         return decision

@@ -60,19 +60,33 @@ def place(
     )
     state.orders[order_id] = saga
     decision.events.append(
-        saga.event(E.ORDER_RECEIVED, now, order_number=order.order_number,
-                   customer_id=order.customer_id, channel=saga.channel, lines=len(saga.lines))
+        saga.event(
+            E.ORDER_RECEIVED,
+            now,
+            order_number=order.order_number,
+            customer_id=order.customer_id,
+            channel=saga.channel,
+            lines=len(saga.lines),
+        )
     )
     key = (order.customer_id, order.order_number)
     duplicate_of = state.order_numbers.get(key) if config.check_duplicates else None
     if duplicate_of is not None:
-        return _reject(saga, decision, now, [f"order_number: {order.order_number!r} duplicates "
-                                             f"order {duplicate_of}"])
+        return _reject(
+            saga,
+            decision,
+            now,
+            [f"order_number: {order.order_number!r} duplicates order {duplicate_of}"],
+        )
     state.order_numbers[key] = order_id
     skus = sorted({ln.sku for ln in order.lines})
     decision.effects.append(
-        _call(saga, "erp", "check_order", {"customer_id": order.customer_id,
-                                          "region": saga.region, "skus": skus})
+        _call(
+            saga,
+            "erp",
+            "check_order",
+            {"customer_id": order.customer_id, "region": saga.region, "skus": skus},
+        )
     )
     return decision
 
@@ -101,17 +115,22 @@ def _validation_errors(
         if contract is None:
             reasons.append(f"lines[{index}].sku: {line.sku!r} is not sold to this customer")
         elif Decimal(contract) != line.unit_price:
-            reasons.append(f"lines[{index}].unit_price: {line.unit_price} differs from the "
-                           f"contract price {contract}")
+            reasons.append(
+                f"lines[{index}].unit_price: {line.unit_price} differs from the "
+                f"contract price {contract}"
+            )
         if line.sku in restricted:
-            reasons.append(f"lines[{index}].sku: {line.sku!r} may not ship to region "
-                           f"{saga.region!r}")
+            reasons.append(
+                f"lines[{index}].sku: {line.sku!r} may not ship to region {saga.region!r}"
+            )
     if config.check_credit and not reasons:
         limit = Decimal(erp["credit_limit"])
         open_value = state.exposure.get(saga.customer_id, Decimal(0))
         if open_value + saga.value() > limit:
-            reasons.append(f"credit: order value {saga.value()} exceeds the available credit "
-                           f"{limit - open_value}")
+            reasons.append(
+                f"credit: order value {saga.value()} exceeds the available credit "
+                f"{limit - open_value}"
+            )
     return reasons
 
 
@@ -123,13 +142,25 @@ def checked(
     if reasons:
         return _reject(saga, decision, now, reasons)
     saga.move(Msg.ACCEPT)
-    state.exposure[saga.customer_id] = state.exposure.get(saga.customer_id, Decimal(0)) + saga.value()
-    decision.events.append(saga.event(E.ORDER_ACCEPTED, now, value=str(saga.value()),
-                                      currency=saga.currency))
-    decision.effects.append(_call(saga, "erp", "create_sales_order", {
-        "order_id": saga.order_id, "order_number": saga.order_number,
-        "customer_id": saga.customer_id, "value": str(saga.value()),
-    }))
+    state.exposure[saga.customer_id] = (
+        state.exposure.get(saga.customer_id, Decimal(0)) + saga.value()
+    )
+    decision.events.append(
+        saga.event(E.ORDER_ACCEPTED, now, value=str(saga.value()), currency=saga.currency)
+    )
+    decision.effects.append(
+        _call(
+            saga,
+            "erp",
+            "create_sales_order",
+            {
+                "order_id": saga.order_id,
+                "order_number": saga.order_number,
+                "customer_id": saga.customer_id,
+                "value": str(saga.value()),
+            },
+        )
+    )
     _allocate(state, config, saga, decision, now)
     if not saga.releases:
         _finish_if_done(state, saga, decision, now)
@@ -154,13 +185,29 @@ def _allocate(
                 wanted -= granted
                 line.allocated[node] = granted
                 saga.releases.setdefault(node, Release(node, {})).lines[line.line_no] = granted
-                decision.events.append(saga.event(E.LINE_ALLOCATED, now, line_no=line.line_no,
-                                                  sku=line.sku, node=node, quantity=granted))
+                decision.events.append(
+                    saga.event(
+                        E.LINE_ALLOCATED,
+                        now,
+                        line_no=line.line_no,
+                        sku=line.sku,
+                        node=node,
+                        quantity=granted,
+                    )
+                )
         if wanted:
             line.backordered = wanted
             saga.was_backordered = True
-            decision.events.append(saga.event(E.LINE_BACKORDERED, now, line_no=line.line_no,
-                                              sku=line.sku, quantity=wanted, cause="no_stock"))
+            decision.events.append(
+                saga.event(
+                    E.LINE_BACKORDERED,
+                    now,
+                    line_no=line.line_no,
+                    sku=line.sku,
+                    quantity=wanted,
+                    cause="no_stock",
+                )
+            )
         line.move(Msg.ALLOCATE if line.allocated else Msg.BACKORDER)
     saga.move(Msg.ALLOCATE if saga.releases else Msg.BACKORDER)
     if len(saga.releases) > 1:
@@ -168,9 +215,20 @@ def _allocate(
         decision.events.append(saga.event(E.ORDER_SPLIT, now, nodes=sorted(saga.releases)))
     for node, release in saga.releases.items():
         units = sum(release.lines.values())
-        decision.effects.append(_call(saga, "tms", "rate", {
-            "order_id": saga.order_id, "node": node, "region": saga.region, "units": units,
-        }, about=node))
+        decision.effects.append(
+            _call(
+                saga,
+                "tms",
+                "rate",
+                {
+                    "order_id": saga.order_id,
+                    "node": node,
+                    "region": saga.region,
+                    "units": units,
+                },
+                about=node,
+            )
+        )
 
 
 def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decision:
@@ -180,11 +238,24 @@ def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decis
         {"line_no": no, "sku": saga.lines[no].sku, "quantity": qty}
         for no, qty in sorted(release.lines.items())
     ]
-    decision = Decision(events=[saga.event(E.ORDER_RELEASED, now, node=node,
-                                           carrier=release.carrier, lines=len(lines))])
-    decision.effects.append(_call(saga, f"wms:{node}", "release", {
-        "order_id": saga.order_id, "node": node, "carrier": release.carrier, "lines": lines,
-    }))
+    decision = Decision(
+        events=[
+            saga.event(E.ORDER_RELEASED, now, node=node, carrier=release.carrier, lines=len(lines))
+        ]
+    )
+    decision.effects.append(
+        _call(
+            saga,
+            f"wms:{node}",
+            "release",
+            {
+                "order_id": saga.order_id,
+                "node": node,
+                "carrier": release.carrier,
+                "lines": lines,
+            },
+        )
+    )
     return decision
 
 
@@ -212,18 +283,35 @@ def shipped(
         line.shipped += qty
         total += qty
         if qty:
-            invoice_lines.append({"line_no": line_no, "sku": line.sku, "quantity": qty,
-                                  "unit_price": str(line.unit_price)})
+            invoice_lines.append(
+                {
+                    "line_no": line_no,
+                    "sku": line.sku,
+                    "quantity": qty,
+                    "unit_price": str(line.unit_price),
+                }
+            )
         if short:
             # The units were not on the shelf: release the allocation, correct on hand, backorder.
             state.inventory.release(node, line.sku, short)
             state.inventory.adjust(node, line.sku, -short)
             line.backordered += short
             saga.was_backordered = True
-            decision.events.append(saga.event(E.LINE_SHORT_PICKED, now, line_no=line_no,
-                                              sku=line.sku, node=node, short=short))
-            decision.events.append(saga.event(E.LINE_BACKORDERED, now, line_no=line_no,
-                                              sku=line.sku, quantity=short, cause="short_pick"))
+            decision.events.append(
+                saga.event(
+                    E.LINE_SHORT_PICKED, now, line_no=line_no, sku=line.sku, node=node, short=short
+                )
+            )
+            decision.events.append(
+                saga.event(
+                    E.LINE_BACKORDERED,
+                    now,
+                    line_no=line_no,
+                    sku=line.sku,
+                    quantity=short,
+                    cause="short_pick",
+                )
+            )
         if line.shipped == line.ordered:
             line.move(Msg.SHIP)
         elif qty:
@@ -234,15 +322,33 @@ def shipped(
     if total:
         saga.shipments += 1
         shipment_id = str(body["shipment_id"])
-        decision.events.append(saga.event(E.SHIPMENT_CONFIRMED, now, node=node,
-                                          shipment_id=shipment_id, units=total,
-                                          carrier=release.carrier))
+        decision.events.append(
+            saga.event(
+                E.SHIPMENT_CONFIRMED,
+                now,
+                node=node,
+                shipment_id=shipment_id,
+                units=total,
+                carrier=release.carrier,
+            )
+        )
         saga.move(Msg.SHIP if saga.fully_shipped() else Msg.SHIP_PARTIAL)
         decision.events.append(saga.event(E.INVOICE_REQUESTED, now, shipment_id=shipment_id))
-        decision.effects.append(_call(saga, "erp", "post_invoice", {
-            "order_id": saga.order_id, "shipment_id": shipment_id,
-            "customer_id": saga.customer_id, "currency": saga.currency, "lines": invoice_lines,
-        }, about=shipment_id))
+        decision.effects.append(
+            _call(
+                saga,
+                "erp",
+                "post_invoice",
+                {
+                    "order_id": saga.order_id,
+                    "shipment_id": shipment_id,
+                    "customer_id": saga.customer_id,
+                    "currency": saga.currency,
+                    "lines": invoice_lines,
+                },
+                about=shipment_id,
+            )
+        )
     elif saga.units_shipped() == 0 and not open_releases:
         saga.move(Msg.BACKORDER)
     _finish_if_done(state, saga, decision, now)
@@ -257,10 +363,18 @@ def invoiced(state: HubState, saga: OrderSaga, body: dict[str, Any], now: float)
     for item in body["lines"]:
         line = saga.lines[int(item["line_no"])]
         line.move(Msg.INVOICE)
-    decision.events.append(saga.event(E.INVOICE_POSTED, now, invoice_id=invoice_id,
-                                      shipment_id=str(body["shipment_id"]),
-                                      net=str(body["net"]), tax=str(body["tax"]),
-                                      total=str(body["total"]), currency=saga.currency))
+    decision.events.append(
+        saga.event(
+            E.INVOICE_POSTED,
+            now,
+            invoice_id=invoice_id,
+            shipment_id=str(body["shipment_id"]),
+            net=str(body["net"]),
+            tax=str(body["tax"]),
+            total=str(body["total"]),
+            currency=saga.currency,
+        )
+    )
     decision.effects.append(_call(saga, "finance", "record_invoice", dict(body), about=invoice_id))
     _finish_if_done(state, saga, decision, now)
     return decision
@@ -275,8 +389,15 @@ def _finish_if_done(state: HubState, saga: OrderSaga, decision: Decision, now: f
     cancelled_value = Decimal(0)
     for line in saga.lines.values():
         if line.backordered:
-            decision.events.append(saga.event(E.BACKORDER_CANCELLED, now, line_no=line.line_no,
-                                              sku=line.sku, quantity=line.backordered))
+            decision.events.append(
+                saga.event(
+                    E.BACKORDER_CANCELLED,
+                    now,
+                    line_no=line.line_no,
+                    sku=line.sku,
+                    quantity=line.backordered,
+                )
+            )
             line.cancelled += line.backordered
             cancelled_value += line.unit_price * line.backordered
             line.backordered = 0

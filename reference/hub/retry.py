@@ -42,7 +42,7 @@ class RetryPolicy:
         """
         if kind not in RETRYABLE or attempt >= self.max_attempts:
             return None
-        ceiling = min(self.cap, self.base * 2 ** (attempt - 1))
+        ceiling = min(self.cap, self.base * 2.0 ** (attempt - 1))
         wait = draw * ceiling
         if retry_after is not None:
             wait = max(wait, retry_after)

@@ -95,7 +95,7 @@ class HubConfig:
     """Policies of one hub. ``nodes`` is the fulfilment preference order."""
 
     nodes: tuple[str, ...]
-    retry: RetryPolicy = RetryPolicy()
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
     seed: int = 0
     check_duplicates: bool = True
     check_credit: bool = True
@@ -109,11 +109,22 @@ class HubState:
     exposure: dict[str, Decimal] = field(default_factory=dict)
     stream_counts: dict[str, int] = field(default_factory=dict)
 
-    def stream_event(self, subject: str, kind: EventType, now: float, **data: object) -> Event:
-        """An event about something other than an order (a stock position, a dead letter)."""
+    def stream_event(
+        self,
+        subject: str,
+        kind: EventType,
+        now: float,
+        correlation_id: str,
+        data: dict[str, object],
+    ) -> Event:
+        """An event about something other than an order, such as a stock position."""
         count = self.stream_counts.get(subject, 0) + 1
         self.stream_counts[subject] = count
         return Event(
-            id=f"{subject}/{count}", type=kind, subject=subject, time=now,
-            correlation_id=str(data.pop("correlation_id", "")), data=data,
+            id=f"{subject}/{count}",
+            type=kind,
+            subject=subject,
+            time=now,
+            correlation_id=correlation_id,
+            data=data,
         )

@@ -39,7 +39,9 @@ class Demand:
 
 
 def order_stream(
-    estate: Estate, demand: Demand, seed: int,
+    estate: Estate,
+    demand: Demand,
+    seed: int,
     interarrival: Callable[[np.random.Generator], float] | None = None,
 ) -> list[Arrival]:
     """``demand.orders`` arrivals in time order; ``interarrival`` overrides the Poisson gaps."""
@@ -50,7 +52,9 @@ def order_stream(
     placed: list[Order] = []
     now = 0.0
     for n in range(demand.orders):
-        gap = interarrival(rng) if interarrival else float(rng.exponential(demand.mean_interarrival))
+        gap = (
+            interarrival(rng) if interarrival else float(rng.exponential(demand.mean_interarrival))
+        )
         now += gap
         customer = estate.customers[int(rng.integers(len(estate.customers)))]
         order_number = f"PO-{seed}-{100000 + n}"
@@ -59,16 +63,28 @@ def order_stream(
             prior = placed[int(rng.integers(len(placed)))]
             order = prior
         else:
-            order = _order(estate, demand, rng, customer.customer_id, customer.region,
-                           order_number, CHANNELS[int(rng.choice(len(CHANNELS), p=mix))])
+            order = _order(
+                estate,
+                demand,
+                rng,
+                customer.customer_id,
+                customer.region,
+                order_number,
+                CHANNELS[int(rng.choice(len(CHANNELS), p=mix))],
+            )
         placed.append(order)
         arrivals.append(Arrival(now, f"SO-{n + 1:07d}", f"corr-{seed}-{n + 1}", order))
     return arrivals
 
 
 def _order(
-    estate: Estate, demand: Demand, rng: np.random.Generator, customer_id: str, region: str,
-    order_number: str, channel: Channel,
+    estate: Estate,
+    demand: Demand,
+    rng: np.random.Generator,
+    customer_id: str,
+    region: str,
+    order_number: str,
+    channel: Channel,
 ) -> Order:
     count = min(len(estate.skus), 1 + int(rng.poisson(max(demand.mean_lines - 1, 0.0))))
     picks = rng.choice(len(estate.skus), size=count, replace=False, p=estate.popularity)
@@ -88,7 +104,13 @@ def _order(
         customer_id=customer_id,
         channel=channel,
         currency="USD",
-        ship_to=Address(name=f"{customer_id} receiving", line1="1 Dock Way", city="Anytown",
-                        region=region, postal_code="00000", country="US"),
+        ship_to=Address(
+            name=f"{customer_id} receiving",
+            line1="1 Dock Way",
+            city="Anytown",
+            region=region,
+            postal_code="00000",
+            country="US",
+        ),
         lines=lines,
     )

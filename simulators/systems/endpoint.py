@@ -40,13 +40,16 @@ class SimulatedSystem:
 
 
 def simulated_systems(
-    models: dict[str, SystemModel], behaviors: dict[str, BehaviorSpec], seed: int,
+    models: dict[str, SystemModel],
+    behaviors: dict[str, BehaviorSpec],
+    seed: int,
     default: BehaviorSpec | None = None,
 ) -> dict[str, SimulatedSystem]:
     """One SimulatedSystem per model, each with its own random stream from ``seed``."""
     fallback = default or BehaviorSpec()
     return {
-        name: SimulatedSystem(name, model, behaviors.get(name, fallback).build(),
-                              spawn_stream(seed, f"system:{name}"))
+        name: SimulatedSystem(
+            name, model, behaviors.get(name, fallback).build(), spawn_stream(seed, f"system:{name}")
+        )
         for name, model in models.items()
     }

@@ -56,7 +56,9 @@ class Erp:
             "credit_limit": str(customer.credit_limit),
             "tax_rate": str(customer.tax_rate),
             "prices": prices,
-            "restricted": sorted(s for s in payload["skus"] if region in self.restricted.get(s, ())),
+            "restricted": sorted(
+                s for s in payload["skus"] if region in self.restricted.get(s, ())
+            ),
         }
 
     def _create(self, payload: Mapping[str, Any]) -> dict[str, Any]:

@@ -46,8 +46,10 @@ class Estate:
 
     def erp(self, idempotent: bool = True) -> Erp:
         return Erp(
-            customers={c.customer_id: CustomerRecord(c.customer_id, c.credit_limit, c.tax_rate)
-                       for c in self.customers},
+            customers={
+                c.customer_id: CustomerRecord(c.customer_id, c.credit_limit, c.tax_rate)
+                for c in self.customers
+            },
             contract_prices=dict(self.contract_prices),
             restricted=dict(self.restricted),
             idempotent=idempotent,
@@ -90,14 +92,16 @@ def build_estate(
     people = []
     for i in range(customers):
         tight = rng.random() < 0.05  # a few customers live close to their credit limit
-        people.append(Customer(
-            customer_id=f"CUST-{1001 + i}",
-            name=f"Customer {1001 + i}",
-            region=REGIONS[int(rng.integers(len(REGIONS)))],
-            credit_limit=Decimal(1_500 if tight else 5_000_000),
-            tax_rate=Decimal(str(round(float(rng.choice([0.0, 0.0625, 0.0725, 0.08])), 4))),
-            discount=Decimal(str(round(float(rng.choice([0.0, 0.05, 0.1, 0.15])), 2))),
-        ))
+        people.append(
+            Customer(
+                customer_id=f"CUST-{1001 + i}",
+                name=f"Customer {1001 + i}",
+                region=REGIONS[int(rng.integers(len(REGIONS)))],
+                credit_limit=Decimal(1_500 if tight else 5_000_000),
+                tax_rate=Decimal(str(round(float(rng.choice([0.0, 0.0625, 0.0725, 0.08])), 4))),
+                discount=Decimal(str(round(float(rng.choice([0.0, 0.05, 0.1, 0.15])), 2))),
+            )
+        )
     contract = {
         (c.customer_id, sku): (price * (1 - c.discount)).quantize(Decimal("0.01"))
         for c in people
@@ -106,9 +110,10 @@ def build_estate(
     restricted = {sku: frozenset({"CA"}) for sku in codes if sku.startswith("CHM")}
     stock: dict[str, dict[str, int]] = {node: {} for node in nodes}
     for sku, share in zip(codes, popularity, strict=True):
-        total = int(round(expected_units * share * coverage))
+        total = round(expected_units * share * coverage)
         split = rng.dirichlet(np.full(len(nodes), 0.6))
         for node, part in zip(nodes, split, strict=True):
             stock[node][sku] = int(total * part)
-    return Estate(seed, codes, list_prices, popularity, people, contract, restricted,
-                  tuple(nodes), stock)
+    return Estate(
+        seed, codes, list_prices, popularity, people, contract, restricted, tuple(nodes), stock
+    )

@@ -23,7 +23,9 @@ class Finance:
         journal_id = f"JE-{payload['invoice_id']}"
         if journal_id not in self.journals:  # invoices arrive at least once
             self.journals[journal_id] = invoice_journal(
-                journal_id, Decimal(payload["net"]), Decimal(payload["tax"]),
+                journal_id,
+                Decimal(payload["net"]),
+                Decimal(payload["tax"]),
                 str(payload["currency"]),
             )
         return {"journal_id": journal_id}

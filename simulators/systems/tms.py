@@ -28,6 +28,10 @@ class Tms:
         for carrier, service, base, per_unit, max_units in _TARIFF:
             if max_units is None or units <= max_units:
                 self.rated += 1
-                return {"carrier": carrier, "service": service,
-                        "cost": str(base + per_unit * units), "currency": "USD"}
+                return {
+                    "carrier": carrier,
+                    "service": service,
+                    "cost": str(base + per_unit * units),
+                    "currency": "USD",
+                }
         raise AssertionError("the last tariff takes any size")  # pragma: no cover

@@ -34,9 +34,12 @@ class Wms:
         if operation == "release":
             return self._pick_and_ship(payload)
         if operation == "snapshot":
-            return {"node": self.node, "lines": [
-                {"sku": sku, "on_hand": qty} for sku, qty in sorted(self.on_hand.items())
-            ]}
+            return {
+                "node": self.node,
+                "lines": [
+                    {"sku": sku, "on_hand": qty} for sku, qty in sorted(self.on_hand.items())
+                ],
+            }
         raise unsupported(self.name, operation)
 
     def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,15 +52,25 @@ class Wms:
             sku, wanted, line_no = str(line["sku"]), int(line["quantity"]), int(line["line_no"])
             shelf = self.on_hand.get(sku, 0)
             picked = min(wanted, shelf)
-            if picked and keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate:
+            if (
+                picked
+                and keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate
+            ):
                 # Some units were never there: ship what is found, write the rest off.
-                found = int(picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no))
+                found = int(
+                    picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no)
+                )
                 self.on_hand[sku] = shelf - picked  # the count corrects the phantom units too
                 picked = found
             else:
                 self.on_hand[sku] = shelf - picked
             lines.append({"line_no": line_no, "sku": sku, "quantity": picked})
-        shipment = {"shipment_id": shipment_id, "order_id": order_id, "node": self.node,
-                    "carrier": payload.get("carrier"), "lines": lines}
+        shipment = {
+            "shipment_id": shipment_id,
+            "order_id": order_id,
+            "node": self.node,
+            "carrier": payload.get("carrier"),
+            "lines": lines,
+        }
         self.shipments[shipment_id] = shipment
         return shipment
