@@ -12,21 +12,52 @@ because a partial estate under construction is still worth drawing.
 
 from __future__ import annotations
 
-from typing import Literal
+import itertools
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 SystemKind = Literal[
-    "erp", "wms", "tms", "storefront", "marketplace", "edi_partner", "finance", "crm", "bi", "hub",
+    "erp",
+    "wms",
+    "tms",
+    "storefront",
+    "marketplace",
+    "edi_partner",
+    "finance",
+    "crm",
+    "bi",
+    "hub",
 ]
 Pattern = Literal["sync_api", "event", "batch", "file"]
 
 #: Data domains a system can be the system of record for, and a flow can carry.
 DATA_DOMAINS = (
-    "customers", "prices", "orders", "inventory", "shipments", "invoices", "payments", "journals",
+    "customers",
+    "prices",
+    "orders",
+    "inventory",
+    "shipments",
+    "invoices",
+    "payments",
+    "journals",
 )
 DataDomain = Literal[
-    "customers", "prices", "orders", "inventory", "shipments", "invoices", "payments", "journals",
+    "customers",
+    "prices",
+    "orders",
+    "inventory",
+    "shipments",
+    "invoices",
+    "payments",
+    "journals",
 ]
 
 
@@ -108,3 +139,287 @@ def _unique(what: str, names: list[str]) -> None:
         if name in seen:
             raise ValueError(f"{what} name {name!r} is declared more than once; names are unique")
         seen.add(name)
+
+
+# --- analysis --------------------------------------------------------------------------------
+
+
+class TopologyError(ValueError):
+    """The estate breaks a rule the analysis needs: one system of record per data domain.
+
+    ``conflicts`` maps each offending domain to the systems that own it (empty: nobody does).
+    """
+
+    def __init__(self, conflicts: dict[str, list[str]]) -> None:
+        self.conflicts = conflicts
+        problems = []
+        for domain, owners in conflicts.items():
+            if owners:
+                problems.append(
+                    f"data domain {domain!r} has {len(owners)} systems of record "
+                    f"({', '.join(owners)}); exactly one system may own it"
+                )
+            else:
+                problems.append(
+                    f"data domain {domain!r} flows between systems but no system owns it; "
+                    f"add {domain!r} to the `owns` of its system of record"
+                )
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """Data of one domain that comes back to a system it left (an update echo)."""
+
+    data: str
+    systems: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TopologyReport:
+    """What :func:`analyse` finds. Interface counts ignore systems of kind ``hub``.
+
+    - ``point_to_point_interfaces``: for each data domain, every (producer, consumer) pair of
+      distinct systems is its own interface.
+    - ``hub_interfaces``: each system connects to the hub once per direction it uses, one
+      outbound adapter if it produces any domain and one inbound if it consumes any.
+    - ``critical_path``: the systems touched by flows that are ``sync_api`` and ``critical``, in
+      flow order; order capture waits on all of them, so ``critical_availability`` is the
+      product of their availabilities (a serial chain).
+    """
+
+    style: str
+    systems: int
+    flows: int
+    point_to_point_interfaces: int
+    hub_interfaces: int
+    interfaces_by_domain: dict[str, int]
+    critical_path: tuple[str, ...]
+    critical_flows: tuple[str, ...]
+    critical_availability: float
+    system_of_record: dict[str, str]
+    cycles: tuple[Cycle, ...]
+
+    @property
+    def interfaces_saved(self) -> int:
+        return self.point_to_point_interfaces - self.hub_interfaces
+
+    @property
+    def critical_downtime_hours_per_year(self) -> float:
+        return (1.0 - self.critical_availability) * 365 * 24
+
+
+#: simple_cycles can explode on dense estates; the report lists at most this many per domain.
+MAX_CYCLES_PER_DOMAIN = 20
+
+
+def graph(topology: TopologySpec) -> nx.MultiDiGraph:
+    """Systems as nodes (attributes from SystemNode), one edge per flow keyed by flow name."""
+    import networkx as nx
+
+    g = nx.MultiDiGraph(style=topology.style)
+    for s in topology.systems:
+        g.add_node(s.name, **s.model_dump(exclude={"name"}))
+    for f in topology.flows:
+        g.add_edge(f.source, f.target, key=f.name, **f.model_dump(exclude={"source", "target"}))
+    return g
+
+
+def analyse(topology: TopologySpec) -> TopologyReport:
+    """Interface counts, critical path and its availability, ownership and cycles.
+
+    Raises TopologyError when a data domain has no system of record or more than one.
+    """
+    import networkx as nx
+
+    hubs = {s.name for s in topology.systems if s.kind == "hub"}
+
+    by_domain: dict[str, nx.DiGraph] = {}
+    for f in topology.flows:
+        by_domain.setdefault(f.data, nx.DiGraph()).add_edge(f.source, f.target)
+
+    p2p: dict[str, int] = {}
+    producers: set[str] = set()
+    consumers: set[str] = set()
+    for domain, dg in by_domain.items():
+        sources = {n for n in dg if dg.out_degree(n) and n not in hubs}
+        targets = {n for n in dg if dg.in_degree(n) and n not in hubs}
+        p2p[domain] = sum(1 for p in sources for c in targets if p != c)
+        producers |= sources
+        consumers |= targets
+
+    path = _critical_path(topology)
+    return TopologyReport(
+        style=topology.style,
+        systems=len(topology.systems),
+        flows=len(topology.flows),
+        point_to_point_interfaces=sum(p2p.values()),
+        hub_interfaces=len(producers) + len(consumers),
+        interfaces_by_domain=dict(sorted(p2p.items())),
+        critical_path=path,
+        critical_flows=tuple(f.name for f in _critical(topology)),
+        critical_availability=math.prod(topology.system(n).availability for n in path),
+        system_of_record=_system_of_record(topology),
+        cycles=tuple(
+            Cycle(domain, tuple(cycle))
+            for domain, dg in sorted(by_domain.items())
+            for cycle in itertools.islice(nx.simple_cycles(dg), MAX_CYCLES_PER_DOMAIN)
+        ),
+    )
+
+
+def _critical(topology: TopologySpec) -> list[Flow]:
+    return [f for f in topology.flows if f.critical and f.pattern == "sync_api"]
+
+
+def _critical_path(topology: TopologySpec) -> tuple[str, ...]:
+    """Systems on the sync critical flows; a chain in path order when the flows form a DAG."""
+    import networkx as nx
+
+    dg = nx.DiGraph()
+    for f in _critical(topology):
+        dg.add_edge(f.source, f.target)
+    if nx.is_directed_acyclic_graph(dg):
+        return tuple(nx.lexicographical_topological_sort(dg))
+    return tuple(dict.fromkeys(n for f in _critical(topology) for n in (f.source, f.target)))
+
+
+def _system_of_record(topology: TopologySpec) -> dict[str, str]:
+    owners: dict[str, list[str]] = {d: [] for d in sorted({f.data for f in topology.flows})}
+    for s in topology.systems:
+        for domain in s.owns:
+            owners.setdefault(domain, []).append(s.name)
+    conflicts = {d: names for d, names in owners.items() if len(names) != 1}
+    if conflicts:
+        raise TopologyError(conflicts)
+    return {d: names[0] for d, names in sorted(owners.items())}
+
+
+# --- picture ---------------------------------------------------------------------------------
+
+_KIND_COLOURS = {
+    "hub": "#f2c14e",
+    "erp": "#5b8def",
+    "wms": "#56b881",
+    "tms": "#3fa7a3",
+    "storefront": "#e07a5f",
+    "marketplace": "#d95d9a",
+    "edi_partner": "#9c6ade",
+    "finance": "#7d8597",
+    "crm": "#b5838d",
+    "bi": "#a3a380",
+}
+_PATTERN_STYLES = {"sync_api": "solid", "event": "dashed", "batch": "dotted", "file": "dashdot"}
+
+
+def draw(topology: TopologySpec, path: Path | str) -> Path:
+    """Save a PNG of the estate: systems coloured by kind (system-of-record domains under the
+    name), one arrow per (source, target, pattern) labelled with its data domains; line style
+    by pattern, red for the synchronous critical path of order capture."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import networkx as nx
+    from matplotlib.lines import Line2D
+
+    path = Path(path)
+    g = nx.DiGraph()
+    g.add_nodes_from(s.name for s in topology.systems)
+    hubs = [s.name for s in topology.systems if s.kind == "hub"]
+    others = [s.name for s in topology.systems if s.kind != "hub"]
+    if hubs and others:
+        pos = nx.shell_layout(g, nlist=[hubs, others], rotate=0.0)
+    else:
+        pos = nx.circular_layout(g)
+
+    groups: dict[tuple[str, str, str], list[Flow]] = {}
+    for f in topology.flows:
+        groups.setdefault((f.source, f.target, f.pattern), []).append(f)
+
+    fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
+    nx.draw_networkx_nodes(
+        g,
+        pos,
+        ax=ax,
+        node_size=3200,
+        edgecolors="#333333",
+        node_color=[_KIND_COLOURS[topology.system(n).kind] for n in g],
+    )
+    labels = {
+        s.name: s.name + ("\n" + textwrap.fill(", ".join(s.owns), 18) if s.owns else "")
+        for s in topology.systems
+    }
+    nx.draw_networkx_labels(g, pos, labels=labels, ax=ax, font_size=8)
+
+    lane: dict[tuple[str, str], int] = {}
+    for (u, v, pattern), flows in groups.items():
+        n = lane[(u, v)] = lane.get((u, v), -1) + 1
+        style = f"arc3,rad={0.12 + 0.12 * n}"
+        critical = any(f.critical and f.pattern == "sync_api" for f in flows)
+        colour = "#c0392b" if critical else "#555555"
+        g_edge = nx.DiGraph([(u, v)])
+        nx.draw_networkx_edges(
+            g_edge,
+            pos,
+            ax=ax,
+            style=_PATTERN_STYLES[pattern],
+            edge_color=colour,
+            width=2.4 if critical else 1.3,
+            arrowsize=16,
+            node_size=3200,
+            connectionstyle=style,
+        )
+        text = ", ".join(sorted({f.data for f in flows}))
+        every = [f.every for f in flows if f.every]
+        if every:
+            text += f" /{_duration(min(every))}"
+        nx.draw_networkx_edge_labels(
+            g_edge,
+            pos,
+            edge_labels={(u, v): text},
+            ax=ax,
+            font_size=7,
+            font_color=colour,
+            connectionstyle=style,
+            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+        )
+
+    legend = [
+        Line2D([], [], color="#555555", linestyle=s, label=p.replace("_", " "))
+        for p, s in _PATTERN_STYLES.items()
+    ]
+    legend.append(Line2D([], [], color="#c0392b", linewidth=2.4, label="critical sync path"))
+    kinds = dict.fromkeys(s.kind for s in topology.systems)
+    legend += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=10,
+            markeredgecolor="#333333",
+            markerfacecolor=_KIND_COLOURS[k],
+            label=k,
+        )
+        for k in kinds
+    ]
+    ax.legend(
+        handles=legend, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, frameon=False
+    )
+    ax.set_title(f"Integration topology ({topology.style.replace('_', '-')})")
+    ax.margins(0.12)
+    ax.set_axis_off()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def _duration(seconds: float) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g}h"
+    if seconds % 60 == 0:
+        return f"{seconds / 60:g}min"
+    return f"{seconds:g}s"
