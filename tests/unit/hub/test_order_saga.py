@@ -1,0 +1,222 @@
+"""The order process manager, message by message, against the pure system models."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import PRICES, order
+
+from reference.domain.errors import IllegalTransition
+from reference.domain.lifecycle import State
+from reference.domain.model import InventoryMovement, InventorySnapshot, MovementKind, SnapshotLine
+from reference.hub import (
+    CancellationRefused,
+    CancelOrder,
+    ConfirmShipment,
+    PlaceOrder,
+    ReconcileSnapshot,
+    RecordMovement,
+    SystemReplied,
+)
+
+ATL, DFW, RNO = "DC-ATL", "DC-DFW", "DC-RNO"
+PIPE, BREAKER, CEMENT = "PIPE-COPPER-15MM", "BREAKER-20A", "SOLVENT-CEMENT-CHM"
+
+
+def place(driver, the_order, order_id="SO-1"):
+    driver.send(PlaceOrder(the_order, order_id, f"corr-{order_id}"))
+    return driver.hub.saga(order_id)
+
+
+def test_a_valid_order_is_accepted_shipped_invoiced_and_closed(driver_for):
+    driver = driver_for({(ATL, PIPE): 50, (ATL, BREAKER): 50})
+    saga = place(driver, order((PIPE, 10), (BREAKER, 4)))
+    assert saga.state is State.CLOSED
+    assert [ln.state for ln in saga.lines.values()] == [State.CLOSED, State.CLOSED]
+    assert driver.types("SO-1") == [
+        "OrderReceived", "OrderAccepted", "LineAllocated", "LineAllocated", "OrderReleased",
+        "ShipmentConfirmed", "InvoiceRequested", "InvoicePosted", "OrderClosed",
+    ]
+    posted = next(e for e in driver.events if e.type == "InvoicePosted")
+    assert posted.data["net"] == str(Decimal("12.40") * 10 + Decimal("8.95") * 4)
+    assert posted.correlation_id == "corr-SO-1"
+
+
+def test_a_line_one_node_can_fill_goes_to_that_node_whole(driver_for):
+    driver = driver_for({(ATL, PIPE): 5, (DFW, PIPE): 20})
+    saga = place(driver, order((PIPE, 10)))
+    assert {e.data["node"]: e.data["quantity"] for e in driver.events
+            if e.type == "LineAllocated"} == {DFW: 10}
+    assert not saga.was_split
+
+
+def test_a_line_no_node_can_fill_is_split_across_nodes_in_preference_order(driver_for):
+    driver = driver_for({(ATL, PIPE): 6, (DFW, PIPE): 3, (RNO, PIPE): 4})
+    saga = place(driver, order((PIPE, 12)))
+    allocations = [(e.data["node"], e.data["quantity"]) for e in driver.events
+                   if e.type == "LineAllocated"]
+    assert allocations == [(ATL, 6), (DFW, 3), (RNO, 3)]
+    assert saga.was_split and saga.shipments == 3 and len(saga.invoices) == 3
+    assert saga.lines[1].shipped == 12 and saga.state is State.CLOSED
+
+
+def test_what_no_node_has_is_backordered_then_cancelled_at_close_never_overwritten(driver_for):
+    driver = driver_for({(ATL, PIPE): 7})
+    saga = place(driver, order((PIPE, 10), (BREAKER, 3)))
+    pipe, breaker = saga.lines[1], saga.lines[2]
+    assert (pipe.ordered, pipe.shipped, pipe.cancelled) == (10, 7, 3)
+    assert (breaker.ordered, breaker.shipped, breaker.cancelled, breaker.state) == (
+        3, 0, 3, State.CANCELLED)
+    assert saga.was_backordered and saga.was_partially_shipped
+    assert saga.state is State.CLOSED
+    cancelled = [e.data for e in driver.events if e.type == "BackorderCancelled"]
+    assert cancelled == [{"line_no": 1, "sku": PIPE, "quantity": 3},
+                         {"line_no": 2, "sku": BREAKER, "quantity": 3}]
+
+
+def test_an_order_nothing_can_be_shipped_for_is_cancelled(driver_for):
+    driver = driver_for({})
+    saga = place(driver, order((PIPE, 2)))
+    assert saga.state is State.CANCELLED
+    assert driver.types("SO-1")[-1] == "OrderCancelled"
+
+
+def test_a_short_pick_ships_less_and_backorders_the_rest(driver_for):
+    driver = driver_for({(ATL, PIPE): 40}, short_pick_rate=1.0)
+    saga = place(driver, order((PIPE, 20)))
+    line = saga.lines[1]
+    assert line.ordered == 20 and line.shipped < 20
+    assert line.shipped + line.cancelled == 20
+    short = next(e for e in driver.events if e.type == "LineShortPicked")
+    assert short.data["short"] == 20 - line.shipped
+    # the phantom units are written off the hub's books as well as the warehouse's
+    position = driver.hub.state.inventory.position(ATL, PIPE)
+    assert position.on_hand == driver.systems[f"wms:{ATL}"].on_hand[PIPE] == 20
+    assert position.allocated == 0
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "reason"),
+    [
+        ({"customer": "NOBODY"}, "customer_id: 'NOBODY' is not a customer in ERP"),
+        ({"customer": "HELD-CO"}, "customer_id: 'HELD-CO' is on credit hold in ERP"),
+        ({"price": {**PRICES, PIPE: Decimal("11.00")}},
+         "lines[0].unit_price: 11.00 differs from the contract price 12.40"),
+        ({"region": "CA"}, "lines[1].sku: 'SOLVENT-CEMENT-CHM' may not ship to region 'CA'"),
+        ({"customer": "TINY-HARDWARE"}, "credit: order value 130.10 exceeds the available credit 50"),
+    ],
+)
+def test_an_order_erp_cannot_accept_is_rejected_with_a_reason_naming_the_field(
+    driver_for, kwargs, reason
+):
+    driver = driver_for({(ATL, PIPE): 50, (ATL, CEMENT): 50})
+    saga = place(driver, order((PIPE, 10), (CEMENT, 1), **kwargs))
+    assert saga.state is State.REJECTED
+    assert reason in saga.reasons
+    assert driver.types("SO-1") == ["OrderReceived", "OrderRejected"]
+    assert driver.hub.state.inventory.position(ATL, PIPE).allocated == 0
+
+
+def test_the_same_order_number_from_the_same_customer_is_a_duplicate(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+    place(driver, order((PIPE, 1)), "SO-1")
+    second = place(driver, order((PIPE, 1)), "SO-2")
+    assert second.state is State.REJECTED
+    assert second.reasons == ["order_number: 'PO-1001' duplicates order SO-1"]
+
+
+def test_the_same_command_twice_decides_once(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+    place(driver, order((PIPE, 1)))
+    before = len(driver.events)
+    place(driver, order((PIPE, 1)))
+    assert len(driver.events) == before
+
+
+def test_an_answer_the_saga_no_longer_waits_for_is_ignored(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+    saga = place(driver, order((PIPE, 1)))
+    late = driver.hub.decide(
+        SystemReplied(_call_of(saga, "check_order"), {"customer_known": True}), 1.0
+    )
+    assert late.events == [] and late.effects == []
+    assert saga.state is State.CLOSED
+
+
+def _call_of(saga, operation):
+    from reference.hub import CallSystem
+
+    return CallSystem(f"{saga.order_id}:{operation}:erp", "erp", operation, {}, saga.order_id,
+                      saga.correlation_id)
+
+
+def test_cancel_before_release_frees_the_allocation(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+    hub = driver.hub
+    hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0)
+    check = hub.saga("SO-1")
+    replied = hub.decide(SystemReplied(_call_of(check, "check_order"), {
+        "customer_known": True, "credit_limit": "1000", "prices": {PIPE: "12.40"},
+        "restricted": []}), 1.0)
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 5
+    assert {e.operation for e in replied.effects} == {"create_sales_order", "rate"}
+    cancelled = hub.decide(CancelOrder("SO-1"), 2.0)
+    assert [e.type for e in cancelled.events] == ["OrderCancelled"]
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 0
+    assert hub.state.exposure["ACME-PLUMBING"] == 0
+
+
+def test_cancel_after_shipment_is_an_illegal_transition(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+    place(driver, order((PIPE, 5)))
+    with pytest.raises(IllegalTransition, match="in state 'closed'"):
+        driver.hub.decide(CancelOrder("SO-1"), 5.0)
+
+
+def test_cancel_once_a_warehouse_holds_the_order_is_refused(driver_for, erp):
+    driver = driver_for({(ATL, PIPE): 50})
+    hub = driver.hub
+    hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0)
+    saga = hub.saga("SO-1")
+    hub.decide(SystemReplied(_call_of(saga, "check_order"),
+                             erp.handle("check_order", {"customer_id": "ACME-PLUMBING",
+                                                        "region": "GA", "skus": [PIPE]})), 1.0)
+    from reference.hub import CallSystem
+
+    rate = CallSystem("SO-1:rate:tms:DC-ATL", "tms", "rate", {"node": ATL}, "SO-1", "c")
+    hub.decide(SystemReplied(rate, {"carrier": "PARCELCO"}), 2.0)
+    with pytest.raises(CancellationRefused, match="released to WMS node DC-ATL"):
+        hub.decide(CancelOrder("SO-1"), 3.0)
+
+
+def test_a_wms_that_only_acknowledges_confirms_the_shipment_later(driver_for):
+    driver = driver_for({(ATL, PIPE): 50})
+
+    class AcknowledgingWms:
+        def handle(self, operation, payload):
+            return {"acknowledged": True}
+
+    driver.systems[f"wms:{ATL}"] = AcknowledgingWms()
+    saga = place(driver, order((PIPE, 10)))
+    assert saga.state is State.ALLOCATED
+    driver.send(ConfirmShipment("SO-1", ATL, "ASN-77", ({"line_no": 1, "quantity": 6},)))
+    assert saga.lines[1].shipped == 6 and saga.lines[1].cancelled == 4
+    assert saga.state is State.CLOSED
+    driver.send(ConfirmShipment("SO-1", ATL, "ASN-77", ({"line_no": 1, "quantity": 6},)))
+    assert saga.shipments == 1  # a repeated confirmation ships nothing twice
+
+
+def test_movements_and_snapshots_update_the_projection_and_report_differences(driver_for):
+    driver = driver_for({(ATL, PIPE): 10})
+    driver.send(RecordMovement(InventoryMovement(movement_id="M-1", node_id=ATL, sku=PIPE,
+                                                 kind=MovementKind.RECEIPT, quantity=5)))
+    driver.send(RecordMovement(InventoryMovement(movement_id="M-2", node_id=ATL, sku=PIPE,
+                                                 kind=MovementKind.QUARANTINE, quantity=3)))
+    assert driver.hub.state.inventory.available(ATL, PIPE) == 12
+    driver.send(ReconcileSnapshot(InventorySnapshot(
+        snapshot_id="S-1", node_id=ATL, lines=[SnapshotLine(sku=PIPE, on_hand=11)])))
+    exception = driver.events[-1]
+    assert exception.type == "ReconciliationException"
+    assert exception.data["difference"] == -4
+    assert driver.hub.state.inventory.position(ATL, PIPE).on_hand == 11
