@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Protocol
 
 from reference.domain.events import Event
+from reference.domain.model import Order
 from reference.hub import CallSystem, DeadLetter, Decision, Hub, Message, PlaceOrder, ScheduleTimer
 from reference.service.memory import MemoryStore
 
@@ -27,12 +28,16 @@ class SystemsPort(Protocol):
 
 
 class Arriving(Protocol):
-    time: float
-    order_id: str
-    correlation_id: str
+    """An order due at ``time`` (simulators.systems.commerce.Arrival is one)."""
 
     @property
-    def order(self) -> object: ...
+    def time(self) -> float: ...
+    @property
+    def order_id(self) -> str: ...
+    @property
+    def correlation_id(self) -> str: ...
+    @property
+    def order(self) -> Order: ...
 
 
 class AsyncShell:
@@ -86,7 +91,7 @@ class AsyncShell:
             wait = arrival.time - self.loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
-            self.submit(PlaceOrder(arrival.order, arrival.order_id, arrival.correlation_id))  # type: ignore[arg-type]
+            self.submit(PlaceOrder(arrival.order, arrival.order_id, arrival.correlation_id))
 
     async def drain(self) -> None:
         """Wait until every call and timer in flight has been answered."""
