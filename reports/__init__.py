@@ -1,0 +1,1 @@
+"""Reports: matplotlib charts and the self-contained HTML report of a study."""

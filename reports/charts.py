@@ -1,0 +1,312 @@
+"""matplotlib charts for a study; each function saves one PNG and returns its path.
+
+Rules every chart keeps: a variant has the same colour in every chart; confidence intervals are
+the 95% Student-t intervals the study computed (scenarios.results.Estimate); time series are the
+mean over replications at each sample (runs of one study share the sampling interval, so the
+i-th samples line up; a longer run is cut to the shortest); latency distributions pool every
+replication's sample. A chart with no data says so instead of failing.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from scenarios.results import Kpi, RunResult, StudyResult
+    from scenarios.topology import TopologySpec
+
+#: The time series the report draws, with their axis labels.
+SERIES = {
+    "backlog": "orders waiting in the hub",
+    "message_age": "oldest undelivered message (s)",
+    "dead_letter_depth": "messages in the dead-letter queue",
+}
+LATENCIES = {"order_capture": "order capture", "order_to_invoice": "order to invoice"}
+DPI = 100
+
+
+def colours(study: StudyResult) -> dict[str, Any]:
+    """One colour per variant, the same in every chart."""
+    cycle = plt.get_cmap("tab10").colors
+    return {v.name: cycle[i % len(cycle)] for i, v in enumerate(study.variants)}
+
+
+def kpis(study: StudyResult) -> list[Kpi]:
+    """The catalogue's KPIs that some variant reports, in catalogue order, then any others."""
+    from scenarios.results import Kpi
+
+    reported = {name for v in study.variants for name in v.kpis}
+    listed = [k for k in study.kpi_catalog if k.name in reported]
+    known = {k.name for k in listed}
+    extra = sorted(reported - known)
+    return listed + [Kpi(name, "", "neither", "") for name in extra]
+
+
+def kpi_bars(study: StudyResult, path: Path) -> Path:
+    """A grid with one small bar chart per KPI: a bar per variant, 95% CI as error bars."""
+    catalogue = kpis(study)
+    fig, axes = _grid(len(catalogue), ncols=4, cell=(3.4, 2.5))
+    palette = colours(study)
+    names = [v.name for v in study.variants]
+    for ax, kpi in zip(axes, catalogue, strict=False):
+        means, errors = [], [[], []]
+        for v in study.variants:
+            e = v.kpis.get(kpi.name)
+            mean = e.mean if e is not None else math.nan
+            means.append(mean)
+            errors[0].append(_gap(mean, e.low) if e else 0.0)
+            errors[1].append(_gap(e.high, mean) if e else 0.0)
+        ax.bar(
+            range(len(names)),
+            means,
+            yerr=errors,
+            capsize=4,
+            color=[palette[n] for n in names],
+            edgecolor="#333333",
+            linewidth=0.5,
+        )
+        ax.set_xticks(range(len(names)), names, rotation=20, ha="right", fontsize=7)
+        arrow = {"lower": " ↓ better", "higher": " ↑ better"}.get(kpi.better, "")
+        ax.set_title(kpi.name.replace("_", " ") + arrow, fontsize=8)
+        ax.set_ylabel(kpi.unit, fontsize=7)
+        ax.tick_params(axis="y", labelsize=7)
+    return _save(fig, path, "KPIs per variant, 95% confidence intervals across replications")
+
+
+def series_chart(study: StudyResult, name: str, path: Path) -> Path:
+    """One series (e.g. "backlog") over simulated hours, a line per variant."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    palette = colours(study)
+    drawn = False
+    for v in study.variants:
+        t, y = mean_series(_runs(study, v.name), name)
+        if len(t):
+            ax.plot(t / 3600, y, color=palette[v.name], label=v.name, linewidth=1.3)
+            drawn = True
+    _finish_series(ax, drawn, SERIES.get(name, name.replace("_", " ")))
+    return _save(fig, path, f"{name.replace('_', ' ')} (mean over replications)")
+
+
+def ats_chart(study: StudyResult, path: Path) -> Path:
+    """Available-to-sell as the hub believes it (solid) against the truth (dashed)."""
+    fig, ax = plt.subplots(figsize=(9, 3.6))
+    palette = colours(study)
+    drawn = False
+    for v in study.variants:
+        runs = _runs(study, v.name)
+        for key, style, label in (("ats_hub", "-", "hub"), ("ats_truth", "--", "truth")):
+            t, y = mean_series(runs, key)
+            if len(t):
+                ax.plot(
+                    t / 3600,
+                    y,
+                    style,
+                    color=palette[v.name],
+                    linewidth=1.3,
+                    label=f"{v.name} ({label})",
+                )
+                drawn = True
+    _finish_series(ax, drawn, "units available to sell")
+    return _save(fig, path, "Available to sell: hub (solid) against truth (dashed)")
+
+
+def latency_chart(study: StudyResult, path: Path) -> Path:
+    """Empirical CDFs of order-capture and order-to-invoice latency, a line per variant."""
+    fig, axes = plt.subplots(1, len(LATENCIES), figsize=(11, 3.8))
+    palette = colours(study)
+    for ax, (key, label) in zip(axes, LATENCIES.items(), strict=True):
+        drawn = False
+        for v in study.variants:
+            sample = np.sort(
+                np.array(
+                    [x for run in _runs(study, v.name) for x in run.latencies.get(key, [])],
+                    dtype=float,
+                )
+            )
+            sample = sample[np.isfinite(sample)]
+            if len(sample):
+                p = np.arange(1, len(sample) + 1) / len(sample)
+                ax.step(sample, p, where="post", color=palette[v.name], label=v.name)
+                drawn = True
+        ax.set_title(label, fontsize=9)
+        ax.set_xlabel("seconds (log scale)" if drawn else "seconds")
+        ax.set_ylabel("share of orders at or below")
+        ax.grid(alpha=0.3)
+        if drawn:
+            ax.set_xscale("symlog", linthresh=0.01)
+            ax.legend(fontsize=7)
+        else:
+            _no_data(ax)
+    return _save(fig, path, "Latency distributions (empirical CDF, all replications pooled)")
+
+
+def sweep_chart(study: StudyResult, path: Path) -> Path:
+    """Each KPI against the swept parameter: the mean with its 95% CI as a band."""
+    values = list(study.swept_values)
+    numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in values)
+    xs = [float(x) for x in values] if numeric else list(range(len(values)))
+    by_value = {repr(value): name for name, value in study.variant_values.items()}
+    summaries = {v.name: v for v in study.variants}
+    catalogue = kpis(study)
+    fig, axes = _grid(len(catalogue), ncols=4, cell=(3.4, 2.5))
+    for ax, kpi in zip(axes, catalogue, strict=False):
+        points = []
+        for x, value in zip(xs, values, strict=True):
+            summary = summaries.get(by_value.get(repr(value), ""))
+            e = summary.kpis.get(kpi.name) if summary else None
+            if e is not None:
+                points.append((x, e.mean, e.low, e.high))
+        if points:
+            x, mean, low, high = (np.array(c, dtype=float) for c in zip(*points, strict=True))
+            ax.fill_between(x, low, high, alpha=0.25, color="#1f77b4", linewidth=0)
+            ax.plot(x, mean, "o-", color="#1f77b4", markersize=3)
+        if not numeric:
+            ax.set_xticks(xs, [str(v) for v in values], fontsize=7, rotation=20)
+        ax.set_title(kpi.name.replace("_", " "), fontsize=8)
+        ax.set_xlabel(study.swept_path or "", fontsize=7)
+        ax.set_ylabel(kpi.unit, fontsize=7)
+        ax.tick_params(labelsize=7)
+    return _save(fig, path, f"KPIs against {study.swept_path} (mean, 95% CI band)")
+
+
+def topology_chart(topology: TopologySpec, path: Path) -> Path:
+    """The estate picture, drawn by scenarios.topology."""
+    from scenarios.topology import draw
+
+    return draw(topology, path)
+
+
+def lifecycle_chart(path: Path, lifecycle: str = "order") -> Path:
+    """The lifecycle's states and transitions, drawn from its transition table."""
+    import networkx as nx
+
+    from reference.domain.lifecycle import LIFECYCLES, State, edges
+
+    labels: dict[tuple[str, str], list[str]] = {}
+    for source, message, target in edges(lifecycle):
+        labels.setdefault((source.value, target.value), []).append(message.value)
+    g = nx.DiGraph(list(labels))
+    start = State.RECEIVED.value
+    layer = nx.single_source_shortest_path_length(g, start)
+    for node in g:
+        g.nodes[node]["layer"] = layer.get(node, max(layer.values()) + 1)
+    pos = nx.multipartite_layout(g, subset_key="layer", align="vertical")
+    terminal = {s.value for s in State if s not in LIFECYCLES[lifecycle]}
+    # Early exits (terminal before the last layer: rejected, cancelled) go on a bottom row, so
+    # their arrows do not run behind the states of the main flow; one reached from many states
+    # sits below the middle of them.
+    last = max(g.nodes[n]["layer"] for n in g)
+    floor = min(y for _, y in pos.values()) - 0.25
+    for node in sorted(terminal & set(g)):
+        if g.nodes[node]["layer"] < last:
+            sources = [pos[s][0] for s in g.predecessors(node)]
+            x = np.median(sources) if len(sources) >= 3 else pos[node][0]
+            pos[node] = np.array([x, floor])
+    fill = ["#8fd19e" if n == start else "#d0d0d0" if n in terminal else "#9ecae1" for n in g]
+
+    fig, ax = plt.subplots(figsize=(13, 6.5))
+    style = "arc3,rad=0.12"
+    nx.draw_networkx_nodes(g, pos, ax=ax, node_color=fill, node_size=2600, edgecolors="#333333")
+    nx.draw_networkx_labels(g, pos, ax=ax, font_size=8, labels={n: n.replace("_", "\n") for n in g})
+    nx.draw_networkx_edges(
+        g, pos, ax=ax, node_size=2600, arrowsize=14, connectionstyle=style, edge_color="#555555"
+    )
+    nx.draw_networkx_edge_labels(
+        g,
+        pos,
+        ax=ax,
+        font_size=7,
+        connectionstyle=style,
+        edge_labels={edge: ", ".join(msgs) for edge, msgs in labels.items()},
+        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none"},
+    )
+    ax.set_axis_off()
+    ax.margins(0.08)
+    return _save(
+        fig,
+        path,
+        f"{lifecycle.capitalize()} lifecycle: green start, grey terminal, "
+        "arrows labelled with the message that moves it",
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def mean_series(runs: Sequence[RunResult], name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Sample times and the mean over ``runs`` of series ``name``, cut to the shortest run."""
+    samples = [run.series[name] for run in runs if run.series.get(name)]
+    if not samples:
+        return np.array([]), np.array([])
+    n = min(len(s) for s in samples)
+    t = np.array([x for x, _ in samples[0][:n]], dtype=float)
+    y = np.mean(np.array([[v for _, v in s[:n]] for s in samples], dtype=float), axis=0)
+    return t, y
+
+
+def _runs(study: StudyResult, variant: str) -> list[RunResult]:
+    return [run for run in study.runs if run.variant == variant]
+
+
+def _gap(a: float, b: float) -> float:
+    d = a - b
+    return d if math.isfinite(d) and d > 0 else 0.0
+
+
+def _grid(n: int, ncols: int, cell: tuple[float, float]) -> tuple[Figure, list[Axes]]:
+    ncols = max(1, min(ncols, n))
+    nrows = max(1, math.ceil(n / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(cell[0] * ncols, cell[1] * nrows), squeeze=False
+    )
+    flat = list(axes.flat)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    if n == 0:
+        _no_data(flat[0])
+        flat[0].set_visible(True)
+    return fig, flat[:n]
+
+
+def _finish_series(ax: Axes, drawn: bool, ylabel: str) -> None:
+    ax.set_xlabel("simulated hours")
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    if drawn:
+        ax.legend(fontsize=7, ncols=2)
+    else:
+        _no_data(ax)
+
+
+def _no_data(ax: Axes) -> None:
+    ax.text(
+        0.5,
+        0.5,
+        "no data in this study",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        color="#777777",
+    )
+
+
+def _save(fig: Figure, path: Path, title: str) -> Path:
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI)
+    plt.close(fig)
+    return path
