@@ -163,8 +163,8 @@ def _best(estimates: list[Estimate | None], better: str) -> tuple[int | None, bo
         return None, False
     sign = 1 if better == "lower" else -1
     i, top = min(scored, key=lambda pair: sign * pair[1].mean)
-    if all(e.mean == top.mean for _, e in scored):
-        return None, False
+    if any(e.mean == top.mean for j, e in scored if j != i):
+        return None, False  # a tie has no best
     return i, not any(top.overlaps(e) for j, e in scored if j != i)
 
 

@@ -26,7 +26,7 @@ SAMPLES = 24 * 12
 
 def run(variant: str, replication: int) -> RunResult:
     oversells, lag, dead = VARIANTS[variant]
-    rng = np.random.default_rng([replication, len(variant)])
+    rng = np.random.default_rng([replication, list(VARIANTS).index(variant)])
     t = np.arange(SAMPLES) * SAMPLE_EVERY
     peak = np.exp(-(((t / 3600) - 14) ** 2) / 8)  # the afternoon spike
     truth = np.maximum(0, 5000 - np.cumsum(rng.poisson(8 + 45 * peak)))

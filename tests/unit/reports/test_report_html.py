@@ -115,3 +115,10 @@ def test_a_sweep_adds_the_kpi_against_parameter_chart(sweep_study, tmp_path):
 )
 def test_numbers_read_well(value, text):
     assert fmt(value) == text
+
+
+def test_a_tie_has_no_best_variant(report):
+    _, path = report
+    row = re.search(r'<tr data-kpi="duplicate_orders">.*?</tr>', path.read_text(encoding="utf-8"))
+
+    assert row is not None and 'class="best"' not in row.group(0)
