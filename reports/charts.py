@@ -39,8 +39,8 @@ DPI = 100
 
 def colours(study: StudyResult) -> dict[str, Any]:
     """One colour per variant, the same in every chart."""
-    cycle = plt.get_cmap("tab10").colors
-    return {v.name: cycle[i % len(cycle)] for i, v in enumerate(study.variants)}
+    cmap = plt.get_cmap("tab10")
+    return {v.name: cmap(i % cmap.N) for i, v in enumerate(study.variants)}
 
 
 def kpis(study: StudyResult) -> list[Kpi]:
@@ -61,7 +61,8 @@ def kpi_bars(study: StudyResult, path: Path) -> Path:
     palette = colours(study)
     names = [v.name for v in study.variants]
     for ax, kpi in zip(axes, catalogue, strict=False):
-        means, errors = [], [[], []]
+        means: list[float] = []
+        errors: list[list[float]] = [[], []]
         for v in study.variants:
             e = v.kpis.get(kpi.name)
             mean = e.mean if e is not None else math.nan
@@ -169,9 +170,9 @@ def sweep_chart(study: StudyResult, path: Path) -> Path:
             if e is not None:
                 points.append((x, e.mean, e.low, e.high))
         if points:
-            x, mean, low, high = (np.array(c, dtype=float) for c in zip(*points, strict=True))
-            ax.fill_between(x, low, high, alpha=0.25, color="#1f77b4", linewidth=0)
-            ax.plot(x, mean, "o-", color="#1f77b4", markersize=3)
+            at, mean, low, high = (np.array(c, dtype=float) for c in zip(*points, strict=True))
+            ax.fill_between(at, low, high, alpha=0.25, color="#1f77b4", linewidth=0)
+            ax.plot(at, mean, "o-", color="#1f77b4", markersize=3)
         if not numeric:
             ax.set_xticks(xs, [str(v) for v in values], fontsize=7, rotation=20)
         ax.set_title(kpi.name.replace("_", " "), fontsize=8)

@@ -17,7 +17,7 @@ import math
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -309,7 +309,12 @@ _KIND_COLOURS = {
     "crm": "#b5838d",
     "bi": "#a3a380",
 }
-_PATTERN_STYLES = {"sync_api": "solid", "event": "dashed", "batch": "dotted", "file": "dashdot"}
+_PATTERN_STYLES: dict[str, Any] = {
+    "sync_api": "solid",
+    "event": "dashed",
+    "batch": "dotted",
+    "file": "dashdot",
+}
 
 
 def draw(topology: TopologySpec, path: Path | str) -> Path:
