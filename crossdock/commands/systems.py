@@ -18,11 +18,16 @@ systems_app = typer.Typer(
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8100, "--port", "-p", min=1, max=65535, help="TCP port."),
-    seed: int = typer.Option(7, "--seed", "-s", min=0,
-                             help="Estate and behaviour seed: same seed, same draws."),
+    seed: int = typer.Option(
+        7, "--seed", "-s", min=0, help="Estate and behaviour seed: same seed, same draws."
+    ),
     short_pick_rate: float = typer.Option(
-        0.05, "--short-pick-rate", min=0.0, max=1.0,
-        help="Chance that a released line is found short on the shelf (a partial shipment)."),
+        0.05,
+        "--short-pick-rate",
+        min=0.0,
+        max=1.0,
+        help="Chance that a released line is found short on the shelf (a partial shipment).",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
 ) -> None:
     """Serve the simulated systems over HTTP until interrupted (Ctrl+C).

@@ -87,31 +87,52 @@ class ServedSystems:
         return time.monotonic() - self.origin
 
     def unknown(self, name: str) -> JSONResponse:
-        return problem(404, f"no system {name!r}; this server has {sorted(self.systems)} "
-                            "(a WMS node is addressed as /wms/{node}/...)", system=name)
+        return problem(
+            404,
+            f"no system {name!r}; this server has {sorted(self.systems)} "
+            "(a WMS node is addressed as /wms/{node}/...)",
+            system=name,
+        )
 
     async def call(
-        self, name: str, operation: str, payload: dict[str, Any], call_id: str | None,
+        self,
+        name: str,
+        operation: str,
+        payload: dict[str, Any],
+        call_id: str | None,
         correlation: str,
     ) -> JSONResponse:
         system = self.systems.get(name)
         if system is None:
             return self.unknown(name)
-        call = CallSystem(call_id or f"http-{uuid.uuid4().hex}", name, operation, payload,
-                          str(payload.get("order_id", "")), correlation)
+        call = CallSystem(
+            call_id or f"http-{uuid.uuid4().hex}",
+            name,
+            operation,
+            payload,
+            str(payload.get("order_id", "")),
+            correlation,
+        )
         outcome = system.begin(call, self.now())  # draw on arrival, in arrival order
         await asyncio.sleep(outcome.duration)
         try:
             answer = system.finish(call, outcome)
         except (KeyError, TypeError, ValueError, ArithmeticError) as bad:
-            return problem(422, f"{name}.{operation} cannot read this payload: "
-                                f"{type(bad).__name__}: {bad}", system=name, operation=operation)
+            return problem(
+                422,
+                f"{name}.{operation} cannot read this payload: {type(bad).__name__}: {bad}",
+                system=name,
+                operation=operation,
+            )
         if isinstance(answer, SystemReplied):
             return JSONResponse(dict(answer.body))
         return failure(name, operation, answer.kind, answer.retry_after, answer.detail)
 
     async def page(
-        self, name: str, path: str, limit: int,
+        self,
+        name: str,
+        path: str,
+        limit: int,
         read: Callable[[Any, int], tuple[list[Any], str | None]],
     ) -> JSONResponse:
         """One page of a list, behind the same behaviour as any other request to ``name``."""
@@ -162,11 +183,17 @@ def create_systems_app(
     """
     chosen = DEFAULT_PROFILES if profiles is None else profiles
     models = build_estate(seed).systems(short_pick_rate=short_pick_rate)
-    served = ServedSystems({
-        name: SimulatedSystem(name, model, profile_for(name, chosen).build(),  # type: ignore[arg-type]
-                              spawn_stream(seed, f"system:{name}"))
-        for name, model in models.items()
-    })
+    served = ServedSystems(
+        {
+            name: SimulatedSystem(
+                name,
+                model,  # type: ignore[arg-type]  # Estate.systems() is typed dict[str, object]
+                profile_for(name, chosen).build(),
+                spawn_stream(seed, f"system:{name}"),
+            )
+            for name, model in models.items()
+        }
+    )
     app = FastAPI(
         title="crossdock simulated systems",
         description=__doc__,
@@ -178,20 +205,24 @@ def create_systems_app(
 
     @app.get("/healthz", operation_id="healthz")
     async def healthz() -> dict[str, Any]:
-        return {"status": "ok", "seed": seed, "systems": sorted(served.systems),
-                "uptime_s": round(served.now(), 3)}
+        return {
+            "status": "ok",
+            "seed": seed,
+            "systems": sorted(served.systems),
+            "uptime_s": round(served.now(), 3),
+        }
 
     @app.get("/erp/invoices", operation_id="list_invoices", responses=_PROBLEMS)
-    async def list_invoices(cursor: Cursor = None,
-                            limit: Limit = DEFAULT_LIMIT) -> JSONResponse:
+    async def list_invoices(cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT) -> JSONResponse:
         def read(erp: Erp, size: int) -> tuple[list[Any], str | None]:
             return offset_page(list(erp.invoices.values()), cursor, size)
 
         return await served.page("erp", "/erp/invoices", limit, read)
 
     @app.get("/wms/{node}/stock", operation_id="list_stock", responses=_PROBLEMS)
-    async def list_stock(node: str, cursor: Cursor = None,
-                         limit: Limit = DEFAULT_LIMIT) -> JSONResponse:
+    async def list_stock(
+        node: str, cursor: Cursor = None, limit: Limit = DEFAULT_LIMIT
+    ) -> JSONResponse:
         def read(wms: Wms, size: int) -> tuple[list[Any], str | None]:
             skus, following = keyset_page(sorted(wms.on_hand), cursor, size)
             return [{"sku": sku, "on_hand": wms.on_hand[sku]} for sku in skus], following
@@ -199,15 +230,27 @@ def create_systems_app(
         return await served.page(f"wms:{node}", f"/wms/{quote(node, safe='')}/stock", limit, read)
 
     @app.post("/wms/{node}/{operation}", operation_id="call_wms", responses=_PROBLEMS)
-    async def call_wms(request: Request, node: str, operation: str, payload: Payload,
-                       idempotency_key: IdempotencyKey = None) -> JSONResponse:
-        return await served.call(f"wms:{node}", operation, payload, idempotency_key,
-                                 request.state.correlation_id)
+    async def call_wms(
+        request: Request,
+        node: str,
+        operation: str,
+        payload: Payload,
+        idempotency_key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        return await served.call(
+            f"wms:{node}", operation, payload, idempotency_key, request.state.correlation_id
+        )
 
     @app.post("/{system}/{operation}", operation_id="call_system", responses=_PROBLEMS)
-    async def call_system(request: Request, system: str, operation: str, payload: Payload,
-                          idempotency_key: IdempotencyKey = None) -> JSONResponse:
-        return await served.call(system, operation, payload, idempotency_key,
-                                 request.state.correlation_id)
+    async def call_system(
+        request: Request,
+        system: str,
+        operation: str,
+        payload: Payload,
+        idempotency_key: IdempotencyKey = None,
+    ) -> JSONResponse:
+        return await served.call(
+            system, operation, payload, idempotency_key, request.state.correlation_id
+        )
 
     return app
