@@ -74,9 +74,11 @@ def build_estate(
     nodes: tuple[str, ...] = NODES,
     expected_units: int = 20_000,
     coverage: float = 0.85,
+    skew: float = 1.05,
 ) -> Estate:
     """An estate whose stock covers ``coverage`` of ``expected_units`` of demand, spread
-    unevenly over ``nodes`` so that orders split and some lines backorder."""
+    unevenly over ``nodes`` so that orders split and some lines backorder. SKU popularity is
+    Zipf-like with exponent ``skew`` (0: every SKU equally popular)."""
     if skus < 1 or customers < 1 or not nodes:
         raise ValueError(f"an estate needs skus(={skus}), customers(={customers}) and nodes >= 1")
     rng = spawn_stream(seed, "estate")
@@ -86,7 +88,7 @@ def build_estate(
         + Decimal("0.50")
         for sku in codes
     }
-    weights = 1.0 / np.arange(1, skus + 1) ** 1.05  # Zipf-like popularity
+    weights = 1.0 / np.arange(1, skus + 1) ** skew  # Zipf-like popularity
     rng.shuffle(weights)
     popularity = weights / weights.sum()
     people = []

@@ -1,0 +1,131 @@
+"""``crossdock simulate``: run a scenario's variants and replications and write the results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from scenarios.results import RunResult, StudyResult
+    from scenarios.spec import ScenarioSpec
+
+SHOWN = (
+    "order_acceptance_rate",
+    "duplicate_orders",
+    "oversells",
+    "backorder_rate",
+    "capture_p95",
+    "order_to_invoice_mean",
+    "message_age_mean",
+    "dead_letters",
+    "reconciliation_exceptions",
+    "edi_chargebacks",
+)
+
+
+def load(scenario: str) -> ScenarioSpec:
+    """The spec of a path or library name; a bad spec exits 2 with one line per problem."""
+    from scenarios.spec import SpecError, load_spec
+
+    try:
+        return load_spec(scenario)
+    except SpecError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+
+
+def with_progress(
+    total: int, quiet: bool, work: Callable[[Callable[[RunResult], None]], Any]
+) -> Any:
+    """Run ``work(progress)`` under a rich progress bar on stderr, one tick per finished run."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("runs", total=total)
+
+        def tick(run: RunResult) -> None:
+            bar.update(task, advance=1, description=f"{run.variant} #{run.replication}")
+
+        return work(tick)
+
+
+def finish(study: StudyResult, spec: ScenarioSpec, out: Path, as_json: bool, report: bool) -> None:
+    from scenarios.outputs import kpi_table, write_outputs
+
+    paths = write_outputs(study, out, spec.topology, report=report)
+    if as_json:
+        typer.echo(json.dumps(kpi_table(study), sort_keys=True))
+        return
+    print_table(study)
+    for name, path in paths.items():
+        typer.echo(f"{name}: {path}")
+
+
+def print_table(study: StudyResult) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{study.scenario}: mean [95% CI] over {study.replications} replication(s)")
+    table.add_column("KPI")
+    for variant in study.variants:
+        table.add_column(variant.name, justify="right")
+    for kpi in SHOWN:
+        cells = []
+        for variant in study.variants:
+            e = variant.kpis[kpi]
+            cells.append(f"{e.mean:.4g} [{e.low:.4g}, {e.high:.4g}]")
+        table.add_row(kpi, *cells)
+    Console().print(table)
+
+
+def simulate(
+    scenario: str = typer.Argument(
+        ..., help="A scenario YAML file or a library name, e.g. peak-season."
+    ),
+    replications: int | None = typer.Option(
+        None, "--replications", "-r", min=1, help="Replications per variant (default: the spec's)."
+    ),
+    seed: int | None = typer.Option(
+        None, "--seed", "-s", min=0, help="Study seed (default: the spec's)."
+    ),
+    out: Path = typer.Option(Path("out/simulate"), "--out", "-o", help="Folder for the results."),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="Parallel processes."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the KPI table per variant as JSON (mean, low, high)."
+    ),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
+) -> None:
+    """Run every variant of SCENARIO with its replications in virtual time through the real hub.
+
+    Writes runs.csv (one row per run), series.csv, study.json and report.html to --out. The same
+    seed gives bit-identical results; variants of one replication share random numbers.
+    """
+    from scenarios.runner import plan, run_study
+
+    spec = load(scenario)
+    total = len(plan(spec, replications, seed))
+    study = with_progress(
+        total,
+        as_json,
+        lambda tick: run_study(
+            spec, replications, seed, executor="local", workers=workers, progress=tick
+        ),
+    )
+    finish(study, spec, out, as_json, report)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)

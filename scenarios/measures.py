@@ -1,0 +1,322 @@
+"""Streaming measurement of one run: counters, bounded reservoirs and sampled series.
+
+An order counts towards the KPIs when its customer placed it at or after ``warm_up``; system-level
+counts (retries, dead letters, reconciliation exceptions, message ages) count from ``warm_up``.
+Per-order facts live only while the order is in flight and leave with it when it is archived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from reference.domain.events import Event
+from reference.domain.events import EventType as E
+from reference.domain.lifecycle import State
+from reference.hub import Hub
+from scenarios.kpis import CHANNELS, Reservoir, ratio
+from scenarios.results import RunResult
+from scenarios.spec import ScenarioSpec
+from scenarios.wiring import Wiring
+from simulators.behavior.streams import spawn_stream
+from simulators.systems.erp import Erp
+from simulators.systems.warehouse import TrackedWms
+
+RESERVOIR = 4096
+SERIES = ("backlog", "message_age", "dead_letter_depth", "ats_hub", "ats_truth")
+_OPEN = frozenset(
+    {
+        State.RECEIVED,
+        State.ACCEPTED,
+        State.ALLOCATED,
+        State.BACKORDERED,
+        State.PARTIALLY_SHIPPED,
+        State.SHIPPED,
+        State.INVOICED,
+    }
+)
+
+
+class Measures:
+    def __init__(
+        self, spec: ScenarioSpec, seed: int, wiring: Wiring, hub: Hub, wms: Mapping[str, TrackedWms]
+    ) -> None:
+        self.warm = spec.warm_up
+        self.capture_sla = spec.hub.capture_sla
+        self.seed = seed
+        self.hub = hub
+        self.orders = hub.state.orders
+        self.routes = wiring.sinks()
+        self.edi = wiring.edi_partner()
+        self.feeds = wiring.availability_feeds
+        self.batched_channels = frozenset(wiring.mailboxes)
+        self.count: dict[str, float] = dict.fromkeys(
+            (
+                "orders_placed",
+                "accepted",
+                "rejected",
+                "accepted_lines",
+                "backordered_lines",
+                "oversells",
+                "duplicate_orders",
+                "suppressed",
+                "erp_duplicates",
+                "lost",
+                "closed",
+                "partial",
+                "dead_letters",
+                "recon",
+                "sla",
+                "dropped",
+            ),
+            0,
+        )
+        self.capture = Reservoir(RESERVOIR, spawn_stream(seed, "meter:capture"))
+        self.to_invoice = Reservoir(RESERVOIR, spawn_stream(seed, "meter:to_invoice"))
+        self.ages = Reservoir(RESERVOIR, spawn_stream(seed, "meter:message_age"))
+        self.sink_age: dict[str, list[float]] = {
+            "crm": [0.0, 0],
+            "bi": [0.0, 0],
+            "finance": [0.0, 0],
+        }
+        self.placed_at: dict[str, float] = {}
+        self.duplicates: set[str] = set()
+        self.ship_times: dict[str, float] = {}
+        self.open_orders = 0
+        self.interval_age = [0.0, 0]
+        self.series: dict[str, list[tuple[float, float]]] = {name: [] for name in SERIES}
+        keys = [(n, s) for n in hub.config.nodes for s in wms[n].opening]
+        inventory = hub.state.inventory
+        self.positions = [inventory.position(n, s) for n, s in keys]
+        self.shelves = [(wms[n].on_hand, s) for n, s in keys]
+        self.views: dict[str, list[int]] = {c: self._hub_ats() for c in self.feeds}
+        self.accuracy: dict[str, list[float]] = {c: [0.0, 0] for c in CHANNELS}
+        self.handlers: dict[E, Callable[[Event, float], None]] = {
+            E.ORDER_RECEIVED: self._received,
+            E.ORDER_ACCEPTED: self._accepted,
+            E.ORDER_REJECTED: self._rejected,
+            E.LINE_BACKORDERED: self._backordered,
+            E.SHIPMENT_CONFIRMED: self._shipped,
+            E.INVOICE_POSTED: self._invoiced,
+            E.ORDER_CLOSED: self._closed,
+            E.ORDER_CANCELLED: self._closed,
+            E.MESSAGE_DEAD_LETTERED: self._dead_lettered,
+            E.RECONCILIATION_EXCEPTION: self._exception,
+        }
+
+    # --- what the world tells -----------------------------------------------------------------
+    def placed(self, order_id: str, at: float, channel: str, duplicate: bool) -> None:
+        self.placed_at[order_id] = at
+        if duplicate:
+            self.duplicates.add(order_id)
+        elif at >= self.warm:
+            self.count["orders_placed"] += 1
+
+    def repeated_delivery(self, at: float) -> None:
+        if at >= self.warm:
+            self.count["suppressed"] += 1
+
+    def lost(self, at: float) -> None:
+        if at >= self.warm:
+            self.count["lost"] += 1
+
+    def dropped(self, at: float) -> None:
+        self.count["dropped"] += 1
+
+    def oversold(self, order_id: str) -> None:
+        if self.placed_at.get(order_id, -1.0) >= self.warm:
+            self.count["oversells"] += 1
+
+    def archive(self, order_id: str, erp: Erp) -> None:
+        placed = self.placed_at.pop(order_id, -1.0)
+        self.duplicates.discard(order_id)
+        copies = erp.sales_orders.pop(order_id, None)
+        if copies and placed >= self.warm:
+            self.count["erp_duplicates"] += len(copies) - 1
+
+    def on_event(self, event: Event, now: float) -> None:
+        handler = self.handlers.get(event.type)
+        if handler is not None:
+            handler(event, now)
+        sinks = self.routes.get(event.type)
+        if sinks and now >= self.warm:
+            for sink in sinks:
+                age = sink.publish(now)
+                self.ages.add(age)
+                totals = self.sink_age[sink.name]
+                totals[0] += age
+                totals[1] += 1
+                self.interval_age[0] += age
+                self.interval_age[1] += 1
+
+    # --- event handlers -----------------------------------------------------------------------
+    def _measured(self, order_id: str) -> float | None:
+        placed = self.placed_at.get(order_id)
+        return placed if placed is not None and placed >= self.warm else None
+
+    def _received(self, event: Event, now: float) -> None:
+        self.open_orders += 1
+
+    def _accepted(self, event: Event, now: float) -> None:
+        placed = self._measured(event.subject)
+        saga = self.orders[event.subject]
+        if placed is None:
+            return
+        count = self.count
+        count["accepted"] += 1
+        count["accepted_lines"] += len(saga.lines)
+        took = now - placed
+        self.capture.add(took)
+        if took > self.capture_sla and saga.channel not in self.batched_channels:
+            count["sla"] += 1  # a batch channel's wait for its pick-up is its own design
+        if event.subject in self.duplicates:
+            count["duplicate_orders"] += 1
+        if saga.channel == "edi":
+            self.edi.acknowledged(saga.received_at, now)
+
+    def _rejected(self, event: Event, now: float) -> None:
+        self.open_orders -= 1
+        if self._measured(event.subject) is None:
+            return
+        reasons = event.data.get("reasons", ())
+        if reasons and "duplicates order" in reasons[0]:
+            self.count["suppressed"] += 1
+        else:
+            self.count["rejected"] += 1
+        saga = self.orders[event.subject]
+        if saga.channel == "edi":
+            self.edi.acknowledged(saga.received_at, now)
+
+    def _backordered(self, event: Event, now: float) -> None:
+        if self._measured(event.subject) is not None:
+            self.count["backordered_lines"] += 1
+
+    def _shipped(self, event: Event, now: float) -> None:
+        if self._measured(event.subject) is None or self.orders[event.subject].channel != "edi":
+            return
+        self.edi.shipped(now)
+        self.ship_times[str(event.data["shipment_id"])] = now
+
+    def _invoiced(self, event: Event, now: float) -> None:
+        placed = self._measured(event.subject)
+        if placed is None:
+            return
+        saga = self.orders[event.subject]
+        if len(saga.invoices) == 1:
+            self.to_invoice.add(now - placed)
+        if saga.channel == "edi":
+            shipped = self.ship_times.pop(str(event.data["shipment_id"]), now)
+            self.edi.invoiced(shipped, now)
+
+    def _closed(self, event: Event, now: float) -> None:
+        self.open_orders -= 1
+        if self._measured(event.subject) is None:
+            return
+        self.count["closed"] += 1
+        if self.orders[event.subject].was_partially_shipped:
+            self.count["partial"] += 1
+
+    def _dead_lettered(self, event: Event, now: float) -> None:
+        if now >= self.warm:
+            self.count["dead_letters"] += 1
+
+    def _exception(self, event: Event, now: float) -> None:
+        if now >= self.warm:
+            self.count["recon"] += 1
+
+    # --- sampling -----------------------------------------------------------------------------
+    def _hub_ats(self) -> list[int]:
+        return [p.available_to_sell() for p in self.positions]
+
+    def _truth_ats(self) -> list[int]:
+        truth = []
+        for (shelf, sku), p in zip(self.shelves, self.positions, strict=True):
+            left = shelf.get(sku, 0) - p.allocated - p.quarantined - p.safety_stock
+            truth.append(left if left > 0 else 0)
+        return truth
+
+    def refresh_view(self, channel: str) -> None:
+        self.views[channel] = self._hub_ats()
+
+    def sample(self, now: float, dead_letter_depth: int) -> None:
+        hub_ats, truth = self._hub_ats(), self._truth_ats()
+        total, n = self.interval_age
+        self.interval_age = [0.0, 0]
+        series = self.series
+        series["backlog"].append((now, float(self.open_orders)))
+        series["message_age"].append((now, total / n if n else 0.0))
+        series["dead_letter_depth"].append((now, float(dead_letter_depth)))
+        series["ats_hub"].append((now, float(sum(hub_ats))))
+        series["ats_truth"].append((now, float(sum(truth))))
+        if now < self.warm or not truth:
+            return
+        live = sum(a == b for a, b in zip(hub_ats, truth, strict=True)) / len(truth)
+        for channel, acc in self.accuracy.items():
+            view = self.views.get(channel)
+            share = (
+                live
+                if view is None
+                else (sum(a == b for a, b in zip(view, truth, strict=True)) / len(truth))
+            )
+            acc[0] += share
+            acc[1] += 1
+
+    # --- the result ---------------------------------------------------------------------------
+    def result(
+        self, variant: str, replication: int, retries: int, erp: Erp, dead_letter_depth: int
+    ) -> RunResult:
+        count = self.count
+        for order_id, copies in erp.sales_orders.items():
+            if len(copies) > 1 and self.placed_at.get(order_id, -1.0) >= self.warm:
+                count["erp_duplicates"] += len(copies) - 1
+        stuck = sum(
+            1
+            for order_id, saga in self.orders.items()
+            if saga.state in _OPEN and self._measured(order_id) is not None
+        )
+        lines = count["accepted_lines"]
+        kpis = {
+            "orders_placed": count["orders_placed"],
+            "order_acceptance_rate": ratio(
+                count["accepted"], count["accepted"] + count["rejected"]
+            ),
+            "duplicate_orders": count["duplicate_orders"],
+            "duplicates_suppressed": count["suppressed"],
+            "erp_duplicate_sales_orders": count["erp_duplicates"],
+            "orders_lost": count["lost"],
+            "oversells": count["oversells"],
+            "oversell_rate": ratio(count["oversells"], lines),
+            "backorder_rate": ratio(count["backordered_lines"], lines),
+            "partial_shipment_rate": ratio(count["partial"], count["closed"]),
+            "capture_p50": self.capture.quantile(0.5),
+            "capture_p95": self.capture.quantile(0.95),
+            "capture_p99": self.capture.quantile(0.99),
+            "order_to_invoice_mean": self.to_invoice.mean(),
+            "order_to_invoice_p95": self.to_invoice.quantile(0.95),
+            "message_age_mean": self.ages.mean(),
+            "message_age_p95": self.ages.quantile(0.95),
+            **{
+                f"message_age_{name}": ratio(total, n) for name, (total, n) in self.sink_age.items()
+            },
+            "retries": float(retries),
+            "dead_letters": count["dead_letters"],
+            "reconciliation_exceptions": count["recon"],
+            **{
+                f"inventory_accuracy_{c}": ratio(total, n)
+                for c, (total, n) in self.accuracy.items()
+            },
+            "edi_chargebacks": self.edi.chargebacks,
+            "sla_breaches": float(self.edi.late + count["sla"]),
+            "orders_stuck": float(stuck),
+        }
+        return RunResult(
+            variant=variant,
+            replication=replication,
+            seed=self.seed,
+            kpis={k: float(v) for k, v in kpis.items()},
+            series=self.series,
+            latencies={
+                "order_capture": list(self.capture.values),
+                "order_to_invoice": list(self.to_invoice.values),
+                "message_age": list(self.ages.values),
+            },
+        )

@@ -1,0 +1,169 @@
+"""A WMS node as the physical truth of a what-if run: oversells, and stock the hub does not move.
+
+``TrackedWms`` picks like ``Wms`` but tells an oversell (the shelf held fewer units than were
+released: the hub sold stock that was not there) from a short pick (phantom units found missing).
+``StockChanges`` draws the other movements a real warehouse makes between the hub's releases:
+sales through channels the hub does not see, returns, cycle-count adjustments. Replenishment
+receipts are ordered by ``Replenisher`` when stock runs low.
+
+Pure: no clock, no engine. Times are passed in; draws come from the generator handed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from reference.domain.model import MovementKind
+from simulators.behavior.streams import keyed_uniform
+from simulators.systems.wms import Wms
+
+OversellHook = Callable[[str, int, int], None]  # (order_id, line_no, units short)
+
+
+@dataclass(slots=True)
+class TrackedWms(Wms):
+    """``on_oversell`` is told each released line the shelf could not cover."""
+
+    on_oversell: OversellHook | None = None
+    oversold_lines: int = 0
+    picks: int = 0
+    opening: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        Wms.__post_init__(self)
+        self.opening = dict(self.on_hand)
+
+    def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        order_id = str(payload["order_id"])
+        shipment_id = f"SH-{order_id}-{self.node}"
+        known = self.shipments.get(shipment_id)
+        if known is not None:  # a repeated release ships nothing twice
+            return known
+        lines = []
+        on_hand = self.on_hand
+        for line in payload["lines"]:
+            sku, wanted, line_no = line["sku"], line["quantity"], line["line_no"]
+            shelf = on_hand.get(sku, 0)
+            picked = wanted if wanted <= shelf else shelf
+            self.picks += 1
+            if picked < wanted:
+                self.oversold_lines += 1
+                if self.on_oversell is not None:
+                    self.on_oversell(order_id, line_no, wanted - picked)
+            on_hand[sku] = shelf - picked
+            if (
+                picked
+                and self.short_pick_rate
+                and (keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate)
+            ):
+                # Phantom units: ship what is found; the count writes the rest off.
+                picked = int(
+                    picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no)
+                )
+            lines.append({"line_no": line_no, "sku": sku, "quantity": picked})
+        shipment = {
+            "shipment_id": shipment_id,
+            "order_id": order_id,
+            "node": self.node,
+            "carrier": payload.get("carrier"),
+            "lines": lines,
+        }
+        self.shipments[shipment_id] = shipment
+        return shipment
+
+    def forget(self, order_id: str) -> None:
+        """Drop the shipment record of an archived order, so memory follows orders in flight."""
+        self.shipments.pop(f"SH-{order_id}-{self.node}", None)
+
+    def move(self, sku: str, delta: int) -> int:
+        """Apply a movement to the shelf; on hand never goes below zero. Returns what applied."""
+        shelf = self.on_hand.get(sku, 0)
+        applied = delta if shelf + delta >= 0 else -shelf
+        self.on_hand[sku] = shelf + applied
+        return applied
+
+
+@dataclass(frozen=True, slots=True)
+class StockChange:
+    kind: MovementKind
+    sku: str
+    quantity: int  # signed for adjustments, positive otherwise
+
+
+class StockChanges:
+    """Movements at one node as a merged Poisson stream of other-channel sales, returns and
+    cycle-count adjustments (shrinkage more often than found stock)."""
+
+    __slots__ = ("_cdf", "_kinds", "_rate", "_skus", "rng")
+
+    def __init__(
+        self,
+        skus: list[str],
+        popularity: np.ndarray,
+        rng: np.random.Generator,
+        sales_per_day: float,
+        returns_per_day: float,
+        counts_per_day: float,
+    ) -> None:
+        self._skus = skus
+        self._cdf = np.cumsum(popularity)
+        self._cdf[-1] = 1.0
+        self.rng = rng
+        total = sales_per_day + returns_per_day + counts_per_day
+        self._rate = total / 86400.0
+        self._kinds = (
+            sales_per_day / total if total else 0.0,
+            (sales_per_day + returns_per_day) / total if total else 0.0,
+        )
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def gap(self) -> float:
+        return float(self.rng.exponential(1.0 / self._rate))
+
+    def draw(self) -> StockChange:
+        rng = self.rng
+        u = rng.random()
+        if u < self._kinds[0]:
+            sku = self._skus[int(np.searchsorted(self._cdf, rng.random(), side="right"))]
+            return StockChange(MovementKind.SHIPMENT, sku, 1 + int(rng.integers(0, 3)))
+        if u < self._kinds[1]:
+            sku = self._skus[int(np.searchsorted(self._cdf, rng.random(), side="right"))]
+            return StockChange(MovementKind.RETURN, sku, 1)
+        sku = self._skus[int(rng.integers(len(self._skus)))]
+        delta = (
+            -(1 + int(rng.integers(0, 3))) if rng.random() < 0.7 else 1 + int(rng.integers(0, 2))
+        )
+        return StockChange(MovementKind.ADJUSTMENT, sku, delta)
+
+
+@dataclass(slots=True)
+class Replenisher:
+    """Order up to ``order_up_to`` x opening stock when on hand falls below ``reorder_point`` x
+    opening stock; one open purchase order per SKU at a time."""
+
+    reorder_point: float
+    order_up_to: float
+    open_orders: set[str] = field(default_factory=set)
+
+    def review(self, wms: TrackedWms) -> list[tuple[str, int]]:
+        orders = []
+        for sku, opening in wms.opening.items():
+            if sku in self.open_orders or opening <= 0:
+                continue
+            on_hand = wms.on_hand.get(sku, 0)
+            if on_hand < self.reorder_point * opening:
+                quantity = int(self.order_up_to * opening) - on_hand
+                if quantity > 0:
+                    self.open_orders.add(sku)
+                    orders.append((sku, quantity))
+        return orders
+
+    def received(self, sku: str) -> None:
+        self.open_orders.discard(sku)
