@@ -158,33 +158,37 @@ class Measures:
 
     def _accepted(self, event: Event, now: float) -> None:
         placed = self._measured(event.subject)
-        saga = self.orders[event.subject]
         if placed is None:
             return
+        saga = self.orders[event.subject]
         count = self.count
         count["accepted"] += 1
         count["accepted_lines"] += len(saga.lines)
-        took = now - placed
-        self.capture.add(took)
-        if took > self.capture_sla and saga.channel not in self.batched_channels:
-            count["sla"] += 1  # a batch channel's wait for its pick-up is its own design
         if event.subject in self.duplicates:
             count["duplicate_orders"] += 1
-        if saga.channel == "edi":
-            self.edi.acknowledged(saga.received_at, now)
+        self._decided(saga.channel, saga.received_at, placed, now)
 
     def _rejected(self, event: Event, now: float) -> None:
         self.open_orders -= 1
-        if self._measured(event.subject) is None:
+        placed = self._measured(event.subject)
+        if placed is None:
             return
         reasons = event.data.get("reasons", ())
         if reasons and "duplicates order" in reasons[0]:
             self.count["suppressed"] += 1
-        else:
-            self.count["rejected"] += 1
+            return
+        self.count["rejected"] += 1
         saga = self.orders[event.subject]
-        if saga.channel == "edi":
-            self.edi.acknowledged(saga.received_at, now)
+        self._decided(saga.channel, saga.received_at, placed, now)
+
+    def _decided(self, channel: str, received: float, placed: float, now: float) -> None:
+        """Capture ends when the hub answers, accept or reject."""
+        took = now - placed
+        self.capture.add(took)
+        if took > self.capture_sla and channel not in self.batched_channels:
+            self.count["sla"] += 1  # a batch channel's wait for its pick-up is its own design
+        if channel == "edi":
+            self.edi.acknowledged(received, now)
 
     def _backordered(self, event: Event, now: float) -> None:
         if self._measured(event.subject) is not None:
@@ -287,6 +291,7 @@ class Measures:
             "oversell_rate": ratio(count["oversells"], lines),
             "backorder_rate": ratio(count["backordered_lines"], lines),
             "partial_shipment_rate": ratio(count["partial"], count["closed"]),
+            "capture_mean": self.capture.mean(),
             "capture_p50": self.capture.quantile(0.5),
             "capture_p95": self.capture.quantile(0.95),
             "capture_p99": self.capture.quantile(0.99),

@@ -72,7 +72,10 @@ def execute(
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        context = multiprocessing.get_context("spawn")
+        # fork where there is one: a worker starts in milliseconds and scripts need no
+        # ``if __name__ == "__main__"`` guard; spawn elsewhere
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {pool.submit(run_job, job): i for i, job in enumerate(jobs)}
             for future in as_completed(futures):

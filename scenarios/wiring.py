@@ -199,8 +199,18 @@ class Wiring:
         is a batch or file flow; by events otherwise. Receivers do not queue (no workers)."""
         spec = self.behavior(behavior_name).model_copy(update={"workers": None})
         batched = [_every(f) for f in flows if f.pattern in ("batch", "file")]
+        errors = spec.errors
+        quiet = (
+            not spec.outages
+            and not spec.degradations
+            and spec.rate_limit is None
+            and errors.server_error == errors.timeout == errors.throttle == 0.0
+        )
         return Delivery(
-            spec.build(), spawn_stream(self.seed, stream), Every(min(batched)) if batched else None
+            spec.build(),
+            spawn_stream(self.seed, stream),
+            Every(min(batched)) if batched else None,
+            quiet=quiet,
         )
 
     def sinks(self) -> dict[E, list[EventSink]]:

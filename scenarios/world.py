@@ -41,7 +41,7 @@ from scenarios.wiring import Wiring
 from simulators.behavior.schedule import Every
 from simulators.behavior.streams import spawn_stream
 from simulators.sim.runshell import CountingEnvironment, RunShell
-from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory
+from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory, fast_construct
 from simulators.systems.erp import Erp
 from simulators.systems.estate import build_estate
 from simulators.systems.finance import Finance
@@ -126,6 +126,7 @@ class World:
         self.mailboxes: dict[str, list[tuple[str, ChannelOrder]]] = {}
         self.in_flight: dict[tuple[str, str], int] = {}  # inventory events sent, not yet applied
         self.movements = 0
+        self.lines_placed = 0
 
     def _hub(self) -> Hub:
         safety = self.spec.inventory.safety_stock
@@ -208,6 +209,7 @@ class World:
     def _route(self, placed: ChannelOrder) -> None:
         """Deliver one customer order to the hub the way its channel's flow says."""
         channel = placed.channel.value
+        self.lines_placed += len(placed.order.lines)
         base_id = f"SO-{placed.number:07d}"
         measures, now = self.measures, placed.placed_at
         webhook = self.wiring.webhooks.get(channel)
@@ -265,7 +267,7 @@ class World:
             yield env.timeout(changes.gap())
             change = changes.draw()
             delta = -change.quantity if change.kind is MovementKind.SHIPMENT else change.quantity
-            applied = wms.move(change.sku, delta)
+            applied = wms.move(change.sku, delta, sale=change.kind is MovementKind.SHIPMENT)
             if applied:
                 quantity = -applied if change.kind is MovementKind.SHIPMENT else applied
                 self._report(node, change.kind, change.sku, quantity, applied)
@@ -296,12 +298,15 @@ class World:
         self.movements += 1
         key = (node, sku)
         self.in_flight[key] = self.in_flight.get(key, 0) + delta
-        movement = InventoryMovement.model_construct(
-            movement_id=f"MV-{node}-{self.movements}",
-            node_id=node,
-            sku=sku,
-            kind=kind,
-            quantity=quantity,
+        movement = fast_construct(
+            InventoryMovement,
+            {
+                "movement_id": f"MV-{node}-{self.movements}",
+                "node_id": node,
+                "sku": sku,
+                "kind": kind,
+                "quantity": quantity,
+            },
         )
         timeout = self.env.timeout(delay)
         timeout.callbacks.append(lambda _e: self._apply(key, delta, movement))
@@ -323,7 +328,9 @@ class World:
         events still in flight are not counted twice."""
         in_flight = self.in_flight
         lines = [
-            SnapshotLine.model_construct(sku=sku, on_hand=qty - in_flight.get((node, sku), 0))
+            fast_construct(
+                SnapshotLine, {"sku": sku, "on_hand": qty - in_flight.get((node, sku), 0)}
+            )
             for sku, qty in self.wms[node].on_hand.items()
         ]
         snapshot = InventorySnapshot.model_construct(

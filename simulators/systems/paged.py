@@ -4,6 +4,8 @@
   of ``page_size`` items, one after another; each page needs its own rate-limit token and can fail
   on its own, failing the request. Only the first page queues at the c-worker station (pages follow
   on the worker the request holds), so arrivals stay in time order.
+- A model with ``receive(payload)`` is told of a request when it arrives (a WMS reserves the
+  released units then), and answers it when its time is up.
 - A timeout is the caller giving up, not the server: the model still does the work. A retried
   create on a non-idempotent ERP therefore makes a duplicate sales order, as in life.
 """
@@ -22,6 +24,13 @@ class PagedSystem(SimulatedSystem):
     __slots__ = ()
 
     def begin(self, call: CallSystem, now: float) -> CallOutcome:
+        outcome = self._outcome(call, now)
+        receive = getattr(self.model, "receive", None)
+        if receive is not None and outcome.kind == OK:
+            receive(call.payload)  # the request reached a system that acts on receipt
+        return outcome
+
+    def _outcome(self, call: CallSystem, now: float) -> CallOutcome:
         self.calls += 1
         behavior = self.behavior
         if behavior.page_size is None:

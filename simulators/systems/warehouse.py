@@ -29,6 +29,7 @@ class TrackedWms(Wms):
     """``on_oversell`` is told each released line the shelf could not cover."""
 
     on_oversell: OversellHook | None = None
+    reserved: dict[str, int] = field(default_factory=dict)
     oversold_lines: int = 0
     picks: int = 0
     opening: dict[str, int] = field(default_factory=dict)
@@ -37,6 +38,15 @@ class TrackedWms(Wms):
         Wms.__post_init__(self)
         self.opening = dict(self.on_hand)
 
+    def receive(self, payload: Mapping[str, Any]) -> None:
+        """A release reached the warehouse: its units are reserved until picked, so other
+        channels can no longer sell them (the pick itself comes when the release is answered)."""
+        if f"SH-{payload['order_id']}-{self.node}" in self.shipments:
+            return
+        reserved = self.reserved
+        for line in payload["lines"]:
+            reserved[line["sku"]] = reserved.get(line["sku"], 0) + line["quantity"]
+
     def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         order_id = str(payload["order_id"])
         shipment_id = f"SH-{order_id}-{self.node}"
@@ -44,9 +54,12 @@ class TrackedWms(Wms):
         if known is not None:  # a repeated release ships nothing twice
             return known
         lines = []
-        on_hand = self.on_hand
+        on_hand, reserved = self.on_hand, self.reserved
         for line in payload["lines"]:
             sku, wanted, line_no = line["sku"], line["quantity"], line["line_no"]
+            held = reserved.get(sku, 0)
+            if held:
+                reserved[sku] = held - wanted if held > wanted else 0
             shelf = on_hand.get(sku, 0)
             picked = wanted if wanted <= shelf else shelf
             self.picks += 1
@@ -79,10 +92,12 @@ class TrackedWms(Wms):
         """Drop the shipment record of an archived order, so memory follows orders in flight."""
         self.shipments.pop(f"SH-{order_id}-{self.node}", None)
 
-    def move(self, sku: str, delta: int) -> int:
-        """Apply a movement to the shelf; on hand never goes below zero. Returns what applied."""
+    def move(self, sku: str, delta: int, sale: bool = False) -> int:
+        """Apply a movement to the shelf; on hand never goes below zero, and a ``sale`` through
+        another channel cannot take reserved units. Returns what applied."""
         shelf = self.on_hand.get(sku, 0)
-        applied = delta if shelf + delta >= 0 else -shelf
+        floor = min(self.reserved.get(sku, 0), shelf) if sale else 0
+        applied = delta if shelf + delta >= floor else floor - shelf
         self.on_hand[sku] = shelf + applied
         return applied
 
