@@ -185,7 +185,7 @@ class Fault(_Spec):
 
 
 class Variant(_Spec):
-    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.=+:-]*$")
     description: str = ""
     overrides: dict[str, Any] = {}
 

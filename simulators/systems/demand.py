@@ -24,6 +24,7 @@ from reference.domain.model import Address, Channel, Order, OrderLine
 from simulators.systems.estate import Estate
 
 DAY = 86400.0
+RESEND_WITHIN = 900.0  # a channel re-sends an order it placed in the last 15 minutes
 HOUR = 3600.0
 
 
@@ -190,8 +191,11 @@ class OrderFactory:
 
     def make(self, number: int, now: float) -> ChannelOrder:
         draw = self.draw
-        if self._recent and draw() < self.resend_rate:
-            prior = self._recent[int(draw() * len(self._recent))]
+        recent = self._recent
+        while recent and now - recent[0].placed_at > RESEND_WITHIN:
+            recent.popleft()
+        if recent and draw() < self.resend_rate:
+            prior = recent[int(draw() * len(recent))]
             return ChannelOrder(number, now, prior.channel, prior.order, resend=True)
         channel = self._channels[
             min(bisect.bisect_right(self._mix, draw()), len(self._channels) - 1)

@@ -81,7 +81,7 @@ def test_an_erp_outage_raises_dead_letters_and_order_to_invoice_time() -> None:
     )
     result = study(spec, replications=2)
     assert kpi(result, "no-outage", "dead_letters").mean == 0
-    assert kpi(result, "outage", "dead_letters").low > 50
+    assert all(r.kpis["dead_letters"] > 20 for r in result.runs if r.variant == "outage")
     calm = kpi(result, "no-outage", "order_to_invoice_mean")
     stormy = kpi(result, "outage", "order_to_invoice_mean")
     assert stormy.mean > calm.mean * 1.05, (calm, stormy)
