@@ -9,7 +9,18 @@ from __future__ import annotations
 import typer
 
 from crossdock import __version__
-from crossdock.commands import bench, demo, simulate, sweep, systems, topology, twin
+from crossdock.commands import (
+    bench,
+    db,
+    demo,
+    example,
+    serve,
+    simulate,
+    sweep,
+    systems,
+    topology,
+    twin,
+)
 
 app = typer.Typer(
     name="crossdock",
@@ -38,7 +49,7 @@ def main(
     """Simulate, test and load a wholesale distributor's integration estate."""
 
 
-for command in (demo, twin, topology, systems, simulate, sweep, bench):
+for command in (demo, twin, topology, systems, serve, db, example, simulate, sweep, bench):
     command.register(app)
 
 

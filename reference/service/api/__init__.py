@@ -1,0 +1,1 @@
+"""The HTTP edge of the reference service: routes, schemas, dependencies, problem responses."""

@@ -1,0 +1,1 @@
+"""Per-resource response schemas of API v1. Requests use the canonical model directly."""

@@ -1,0 +1,118 @@
+"""Orders as the API shows them, rendered from the stored saga."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from reference.service.timebase import iso, unix_time
+
+
+class LinePublic(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: str
+    state: str
+    allocations: dict[str, int] = Field(description="node -> units allocated, not yet shipped")
+    shipped: int
+    backordered: int
+    cancelled: int
+
+
+class ReleasePublic(BaseModel):
+    node: str
+    carrier: str | None
+    shipped: bool
+    lines: dict[str, int] = Field(description="line_no -> units released to this node")
+
+
+class OrderPublic(BaseModel):
+    order_id: str
+    order_number: str
+    customer_id: str
+    channel: str
+    currency: str
+    state: str
+    correlation_id: str
+    received_at: str
+    reasons: list[str]
+    split: bool
+    partially_shipped: bool
+    backordered: bool
+    lines: list[LinePublic]
+    releases: list[ReleasePublic]
+    shipments: int
+    invoices: list[str]
+
+
+class OrderSummary(BaseModel):
+    order_id: str
+    order_number: str
+    customer_id: str
+    channel: str
+    state: str
+    correlation_id: str
+    created_at: str
+    updated_at: str
+
+
+class OrdersPage(BaseModel):
+    data: list[OrderSummary]
+    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at "
+                                    "the end")
+
+
+class CancelRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    reason: str = Field(default="customer request", min_length=1, max_length=200)
+
+
+def order_public(saga: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of OrderPublic; a pure function of the saga, so a replay is byte-identical."""
+    return {
+        "order_id": saga["order_id"],
+        "order_number": saga["order_number"],
+        "customer_id": saga["customer_id"],
+        "channel": saga["channel"],
+        "currency": saga["currency"],
+        "state": saga["state"],
+        "correlation_id": saga["correlation_id"],
+        "received_at": iso(unix_time(float(saga["received_at"]))),
+        "reasons": list(saga["reasons"]),
+        "split": bool(saga["was_split"]),
+        "partially_shipped": bool(saga["was_partially_shipped"]),
+        "backordered": bool(saga["was_backordered"]),
+        "lines": [
+            {"line_no": ln["line_no"], "sku": ln["sku"], "quantity": ln["ordered"],
+             "unit_price": ln["unit_price"], "state": ln["state"],
+             "allocations": dict(ln["allocated"]), "shipped": ln["shipped"],
+             "backordered": ln["backordered"], "cancelled": ln["cancelled"]}
+            for ln in saga["lines"]
+        ],
+        "releases": [
+            {"node": r["node"], "carrier": r["carrier"], "shipped": r["shipped"],
+             "lines": {str(no): qty for no, qty in r["lines"]}}
+            for r in saga["releases"]
+        ],
+        "shipments": saga["shipments"],
+        "invoices": list(saga["invoices"]),
+    }
+
+
+def summary(row: Any) -> dict[str, Any]:
+    return {"order_id": row.order_id, "order_number": row.order_number,
+            "customer_id": row.customer_id, "channel": row.channel, "state": row.state,
+            "correlation_id": row.correlation_id, "created_at": iso(row.created_at),
+            "updated_at": iso(row.updated_at)}
+
+
+def rejection_errors(reasons: list[str]) -> list[tuple[str, str]]:
+    """The core words each reason as ``field: message``."""
+    errors = []
+    for reason in reasons:
+        field, sep, message = reason.partition(": ")
+        errors.append((field, message) if sep else ("", reason))
+    return errors

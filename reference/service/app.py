@@ -1,0 +1,81 @@
+"""The app factory: ``create_app(settings)`` builds the service; nothing happens at import time.
+
+On start (the lifespan): connect, migrate to head, seed demo data into an empty database, build
+the systems port, start the effect worker and the outbox relay. On stop: let in-flight effects
+finish, close the port, dispose the engines.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import Depends, FastAPI
+
+from crossdock import __version__
+from reference.hub import HubConfig
+from reference.service import correlation
+from reference.service.api import problems
+from reference.service.api.deps import current_principal
+from reference.service.api.limits import BodyLimitMiddleware
+from reference.service.api.routes import feeds, health, inventory, orders, shipments
+from reference.service.persistence.database import Database
+from reference.service.relay import EventBus, run_relay
+from reference.service.runtime import HubRuntime, in_thread
+from reference.service.seeding import seed_demo
+from reference.service.settings import Settings
+from reference.service.systems import build_systems, demo_estate
+
+log = logging.getLogger("crossdock.service")
+
+
+def create_app(settings: Settings | None = None, bus: EventBus | None = None) -> FastAPI:
+    settings = settings or Settings()
+    bus = bus or EventBus()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        db = Database.connect(settings.database_url)
+        await in_thread(db.upgrade)
+        if settings.seed_demo_data:
+            await in_thread(seed_demo, db, settings.seed)
+        systems = build_systems(settings)
+        config = HubConfig(nodes=demo_estate(settings.seed).nodes, seed=settings.seed)
+        runtime = HubRuntime(settings, db, systems, config)
+        app.state.db, app.state.runtime = db, runtime
+        stop = asyncio.Event()
+        tasks = [asyncio.create_task(run_relay(db, bus, runtime.waker(), stop, 1.0))]
+        if settings.run_worker:
+            tasks.append(asyncio.create_task(runtime.run_worker(stop)))
+        log.info("crossdock service %s ready on %s (systems: %s, instance %s)", __version__,
+                 db.dialect, settings.systems, settings.instance_id)
+        try:
+            yield
+        finally:
+            stop.set()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await runtime.drain()
+            closing: Any = getattr(systems, "aclose", None)
+            if closing is not None:
+                await closing()
+            db.dispose()
+
+    app = FastAPI(
+        title="crossdock reference hub",
+        version=__version__,
+        summary="Idempotent, traceable order-to-cash integration hub (API v1)",
+        lifespan=lifespan,
+        dependencies=[Depends(current_principal)],
+    )
+    app.state.settings = settings
+    app.state.bus = bus
+    problems.install(app)
+    for module in (orders, inventory, shipments, feeds, health):
+        app.include_router(module.router)
+    # Outermost first: the correlation id is set before the size check can answer.
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(correlation.CorrelationMiddleware)
+    return app

@@ -1,0 +1,1 @@
+"""Durable state of the reference service: tables, codecs and the one transaction per message."""

@@ -1,0 +1,107 @@
+"""The hub's state and messages as JSON values, for rows.
+
+Decimals travel as strings, sets as sorted lists, enums as their values; ``load(dump(x)) == x``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from reference.domain.lifecycle import State
+from reference.hub import CallSystem, Message, RetryCall
+from reference.hub.state import LineRecord, OrderSaga, Release
+
+
+def dump_saga(saga: OrderSaga) -> dict[str, Any]:
+    return {
+        "order_id": saga.order_id,
+        "order_number": saga.order_number,
+        "customer_id": saga.customer_id,
+        "channel": saga.channel,
+        "currency": saga.currency,
+        "region": saga.region,
+        "correlation_id": saga.correlation_id,
+        "received_at": saga.received_at,
+        "state": saga.state.value,
+        "lines": [
+            {
+                "line_no": ln.line_no, "sku": ln.sku, "ordered": ln.ordered,
+                "unit_price": str(ln.unit_price), "state": ln.state.value,
+                "allocated": dict(ln.allocated), "shipped": ln.shipped,
+                "backordered": ln.backordered, "cancelled": ln.cancelled,
+            }
+            for ln in saga.lines.values()
+        ],
+        "releases": [
+            {"node": r.node, "lines": [[no, qty] for no, qty in r.lines.items()],
+             "carrier": r.carrier, "shipped": r.shipped}
+            for r in saga.releases.values()
+        ],
+        "pending_calls": sorted(saga.pending_calls),
+        "invoices": list(saga.invoices),
+        "shipments": saga.shipments,
+        "event_count": saga.event_count,
+        "reasons": list(saga.reasons),
+        "was_split": saga.was_split,
+        "was_partially_shipped": saga.was_partially_shipped,
+        "was_backordered": saga.was_backordered,
+    }
+
+
+def load_saga(data: dict[str, Any]) -> OrderSaga:
+    lines = {}
+    for ln in data["lines"]:
+        lines[int(ln["line_no"])] = LineRecord(
+            line_no=int(ln["line_no"]), sku=ln["sku"], ordered=int(ln["ordered"]),
+            unit_price=Decimal(ln["unit_price"]), state=State(ln["state"]),
+            allocated={str(k): int(v) for k, v in ln["allocated"].items()},
+            shipped=int(ln["shipped"]), backordered=int(ln["backordered"]),
+            cancelled=int(ln["cancelled"]),
+        )
+    releases = {
+        r["node"]: Release(r["node"], {int(no): int(qty) for no, qty in r["lines"]},
+                           r["carrier"], bool(r["shipped"]))
+        for r in data["releases"]
+    }
+    return OrderSaga(
+        order_id=data["order_id"], order_number=data["order_number"],
+        customer_id=data["customer_id"], channel=data["channel"], currency=data["currency"],
+        region=data["region"], correlation_id=data["correlation_id"],
+        received_at=float(data["received_at"]), lines=lines, state=State(data["state"]),
+        releases=releases, pending_calls=set(data["pending_calls"]),
+        invoices=list(data["invoices"]), shipments=int(data["shipments"]),
+        event_count=int(data["event_count"]), reasons=list(data["reasons"]),
+        was_split=bool(data["was_split"]),
+        was_partially_shipped=bool(data["was_partially_shipped"]),
+        was_backordered=bool(data["was_backordered"]),
+    )
+
+
+def dump_call(call: CallSystem) -> dict[str, Any]:
+    return {
+        "call_id": call.call_id, "system": call.system, "operation": call.operation,
+        "payload": dict(call.payload), "order_id": call.order_id,
+        "correlation_id": call.correlation_id, "attempt": call.attempt,
+    }
+
+
+def load_call(data: dict[str, Any]) -> CallSystem:
+    return CallSystem(
+        call_id=data["call_id"], system=data["system"], operation=data["operation"],
+        payload=data["payload"], order_id=data["order_id"],
+        correlation_id=data["correlation_id"], attempt=int(data["attempt"]),
+    )
+
+
+def dump_timer_message(message: Message) -> dict[str, Any]:
+    """Timers carry one kind of message today: a retry of a call."""
+    if isinstance(message, RetryCall):
+        return {"type": "RetryCall", "call": dump_call(message.call)}
+    raise TypeError(f"no durable form for a timer carrying {type(message).__name__}")
+
+
+def load_timer_message(data: dict[str, Any]) -> Message:
+    if data.get("type") == "RetryCall":
+        return RetryCall(load_call(data["call"]))
+    raise ValueError(f"unknown timer message {data.get('type')!r}")

@@ -1,0 +1,346 @@
+"""One message, one transaction: load what it touches, let the core decide, write it all back.
+
+Theory of operation. ``HubStore.apply(message)`` opens one writing transaction and
+
+1. locks and loads the saga the message is about, the customer's open exposure and the stock
+   positions the decision may touch (PostgreSQL: ``SELECT ... FOR UPDATE``, stock rows in sorted
+   (node, sku) order, so two transactions never wait on each other in a cycle; SQLite: the whole
+   transaction holds the write lock from ``BEGIN IMMEDIATE``);
+2. builds a small HubState holding just those and calls ``Hub.decide``;
+3. writes back what changed, inserts the events into the outbox and the effects into
+   pending_effects (or dead_letters), deletes the effect row the message answers, and commits.
+
+Nothing correct depends on process memory: a process that dies between two messages leaves rows
+from which any process continues. The core touching a stock position or exposure it was not
+given is a bug in step 1, and raises instead of writing a guess.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, text, update
+
+from reference.domain.availability import Inventory, StockPosition
+from reference.domain.events import EventType
+from reference.hub import (
+    CallSystem,
+    CancelOrder,
+    ConfirmShipment,
+    DeadLetter,
+    Decision,
+    Hub,
+    HubConfig,
+    HubState,
+    Message,
+    PlaceOrder,
+    ReconcileSnapshot,
+    RecordMovement,
+    ReplayDeadLetter,
+    RetryCall,
+    ScheduleTimer,
+    SystemCallFailed,
+    SystemReplied,
+)
+from reference.service.persistence import tables as t
+from reference.service.persistence.codec import dump_call, dump_saga, dump_timer_message, load_saga
+from reference.service.persistence.database import Database
+from reference.service.timebase import core_time, unix_time, wall
+
+log = logging.getLogger("crossdock.service.hub")
+OUTBOX_LOCK = 4242002  # PostgreSQL: outbox rows become visible in seq order (see _publish)
+POSITION_FIELDS = ("on_hand", "allocated", "quarantined", "safety_stock", "in_transit")
+
+
+@dataclass
+class Applied:
+    """What one message led to, as committed."""
+
+    decision: Decision
+    sagas: dict[str, dict[str, Any]] = field(default_factory=dict)
+    effect_ids: list[int] = field(default_factory=list)
+
+
+ClaimRule = Callable[[CallSystem], bool]
+
+
+@dataclass
+class Claim:
+    """Effects the caller performs itself right after commit: inserted already leased to it."""
+
+    owner: str
+    lease: float
+    rule: ClaimRule
+
+
+class HubStore:
+    def __init__(self, db: Database, config: HubConfig,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.config = config
+        self.on_commit = on_commit
+
+    def apply(self, message: Message, *, done_effect: int | None = None,
+              claim: Claim | None = None) -> Applied:
+        applied = self.db.write(lambda conn: self._apply(conn, message, done_effect, claim))
+        if self.on_commit is not None:
+            self.on_commit()
+        return applied
+
+    # -- the transaction ---------------------------------------------------------------------
+    def _apply(self, conn: Connection, message: Message, done_effect: int | None,
+               claim: Claim | None) -> Applied:
+        now_wall = wall()
+        now = core_time(now_wall)
+        loaded = _Loaded(conn, self.db.dialect == "postgresql")
+        order_id = _order_of(message)
+        if order_id is not None:
+            saga = loaded.saga(order_id)
+            if isinstance(message, PlaceOrder):
+                loaded.order_number(message.order.customer_id, message.order.order_number)
+            elif saga is not None:
+                loaded.exposure(saga.customer_id)
+                loaded.positions(self._positions_for(message, saga))
+        elif isinstance(message, RecordMovement):
+            key = (message.movement.node_id, message.movement.sku)
+            loaded.positions([key])
+            loaded.streams([f"{key[0]}/{key[1]}"])
+        elif isinstance(message, ReconcileSnapshot):
+            node = message.snapshot.node_id
+            keys = sorted({(node, line.sku) for line in message.snapshot.lines})
+            loaded.positions(keys)
+            loaded.streams([f"{n}/{s}" for n, s in keys])
+
+        decision = Hub(self.config, loaded.state).decide(message, now)
+
+        applied = Applied(decision)
+        loaded.write_back(now_wall)
+        self._publish(conn, decision, now_wall)
+        self._project(conn, message, decision, now_wall)
+        applied.effect_ids = self._schedule(conn, decision, now_wall, claim)
+        if done_effect is not None:
+            conn.execute(delete(t.pending_effects).where(t.pending_effects.c.id == done_effect))
+        applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
+        return applied
+
+    def _positions_for(self, message: Message, saga: Any) -> list[tuple[str, str]]:
+        """The stock positions a saga message may change."""
+        skus = sorted({line.sku for line in saga.lines.values()})
+        if isinstance(message, CancelOrder):
+            return [(n, s) for n in self.config.nodes for s in skus]
+        if isinstance(message, ConfirmShipment):
+            return [(message.node, s) for s in skus]
+        if isinstance(message, SystemReplied):
+            if message.call.operation == "check_order":
+                return [(n, s) for n in self.config.nodes for s in skus]
+            if message.call.operation == "release":
+                return [(str(message.call.payload["node"]), s) for s in skus]
+        return []
+
+    def _publish(self, conn: Connection, decision: Decision, now_wall: float) -> None:
+        if not decision.events:
+            return
+        if self.db.dialect == "postgresql":
+            # Sequence values are handed out at insert, not at commit. Holding this lock until
+            # commit makes outbox seq order the commit order, so a reader paging by seq never
+            # skips a row that commits late.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
+        conn.execute(insert(t.outbox), [
+            {"event_id": e.id, "type": e.type.value, "subject": e.subject,
+             "correlation_id": e.correlation_id, "payload": e.to_cloudevent(),
+             "created_at": now_wall}
+            for e in decision.events
+        ])
+
+    def _project(self, conn: Connection, message: Message, decision: Decision,
+                 now_wall: float) -> None:
+        """Read models the API serves: shipments and invoices, from the facts just decided."""
+        for event in decision.events:
+            if event.type is EventType.SHIPMENT_CONFIRMED:
+                lines = _shipment_lines(message)
+                conn.execute(insert(t.shipments).values(
+                    shipment_id=event.data["shipment_id"], order_id=event.subject,
+                    node=event.data["node"], carrier=event.data.get("carrier"),
+                    units=int(event.data["units"]), lines=lines, created_at=now_wall))
+            elif event.type is EventType.INVOICE_POSTED and isinstance(message, SystemReplied):
+                body = dict(message.body)
+                conn.execute(insert(t.invoices).values(
+                    invoice_id=event.data["invoice_id"], order_id=event.subject,
+                    shipment_id=event.data["shipment_id"], customer_id=body["customer_id"],
+                    body=body, created_at=now_wall))
+
+    def _schedule(self, conn: Connection, decision: Decision, now_wall: float,
+                  claim: Claim | None) -> list[int]:
+        ids = []
+        for effect in decision.effects:
+            if isinstance(effect, CallSystem):
+                mine = claim is not None and claim.rule(effect)
+                row = {"kind": "call", "call_id": effect.call_id, "order_id": effect.order_id,
+                       "payload": dump_call(effect), "due_at": now_wall, "attempts": 0,
+                       "claimed_by": claim.owner if mine and claim else None,
+                       "claimed_until": now_wall + claim.lease if mine and claim else None,
+                       "created_at": now_wall}
+                ids.append(conn.execute(insert(t.pending_effects).values(**row)).inserted_primary_key[0])
+            elif isinstance(effect, ScheduleTimer):
+                inner = effect.message
+                call = inner.call if isinstance(inner, RetryCall) else None
+                conn.execute(insert(t.pending_effects).values(
+                    kind="timer", call_id=call.call_id if call else "",
+                    order_id=call.order_id if call else "",
+                    payload=dump_timer_message(inner), due_at=unix_time(effect.at), attempts=0,
+                    created_at=now_wall))
+            elif isinstance(effect, DeadLetter):
+                conn.execute(insert(t.dead_letters).values(
+                    call_id=effect.call.call_id, order_id=effect.call.order_id,
+                    reason=effect.reason, call=dump_call(effect.call),
+                    correlation_id=effect.call.correlation_id, created_at=now_wall))
+                log.warning("dead-lettered %s: %s", effect.call.call_id, effect.reason)
+        return ids
+
+
+def _order_of(message: Message) -> str | None:
+    if isinstance(message, PlaceOrder | CancelOrder | ConfirmShipment):
+        return message.order_id
+    if isinstance(message, SystemReplied | SystemCallFailed | RetryCall | ReplayDeadLetter):
+        return message.call.order_id
+    return None
+
+
+def _shipment_lines(message: Message) -> list[dict[str, Any]]:
+    if isinstance(message, ConfirmShipment):
+        return [{"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])}
+                for ln in message.lines]
+    if isinstance(message, SystemReplied):
+        return [{"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])}
+                for ln in message.body.get("lines", ())]
+    return []
+
+
+class _Loaded:
+    """The rows one transaction read, as a HubState, and how to write the changes back."""
+
+    def __init__(self, conn: Connection, lock: bool) -> None:
+        self.conn = conn
+        self.lock = lock
+        self.state = HubState(inventory=Inventory())
+        self.sagas_before: dict[str, dict[str, Any] | None] = {}
+        self.numbers_before: set[tuple[str, str]] = set()
+        self.positions_before: dict[tuple[str, str], tuple[int, ...] | None] = {}
+        self.exposure_before: dict[str, Decimal | None] = {}
+        self.streams_before: dict[str, int | None] = {}
+
+    def _select(self, query: Any) -> Any:
+        return self.conn.execute(query.with_for_update() if self.lock else query)
+
+    def saga(self, order_id: str) -> Any:
+        row = self._select(select(t.orders.c.saga).where(t.orders.c.order_id == order_id)).first()
+        if row is None:
+            self.sagas_before[order_id] = None
+            return None
+        saga = load_saga(row.saga)
+        self.state.orders[order_id] = saga
+        self.sagas_before[order_id] = row.saga
+        return saga
+
+    def order_number(self, customer_id: str, number: str) -> None:
+        row = self.conn.execute(select(t.order_numbers.c.order_id).where(
+            t.order_numbers.c.customer_id == customer_id,
+            t.order_numbers.c.order_number == number)).first()
+        if row is not None:
+            self.state.order_numbers[(customer_id, number)] = row.order_id
+            self.numbers_before.add((customer_id, number))
+
+    def exposure(self, customer_id: str) -> None:
+        row = self._select(select(t.customer_exposure.c.open_value).where(
+            t.customer_exposure.c.customer_id == customer_id)).first()
+        value = Decimal(row.open_value) if row is not None else None
+        self.exposure_before[customer_id] = value
+        if value is not None:
+            self.state.exposure[customer_id] = value
+
+    def positions(self, keys: Iterable[tuple[str, str]]) -> None:
+        wanted = sorted(set(keys))
+        if not wanted:
+            return
+        p = t.inventory_positions
+        found: dict[tuple[str, str], Any] = {}
+        for node in sorted({n for n, _ in wanted}):
+            skus = [s for n, s in wanted if n == node]
+            for start in range(0, len(skus), 500):
+                query = select(p).where(p.c.node == node, p.c.sku.in_(skus[start:start + 500]))
+                for row in self._select(query.order_by(p.c.node, p.c.sku)):
+                    found[(row.node, row.sku)] = row
+        positions = {}
+        for key in wanted:
+            row = found.get(key)
+            if row is None:
+                self.positions_before[key] = None
+                continue
+            values = tuple(int(getattr(row, f)) for f in POSITION_FIELDS)
+            self.positions_before[key] = values
+            positions[key] = StockPosition(*values)
+        self.state.inventory = Inventory(positions)
+
+    def streams(self, subjects: Iterable[str]) -> None:
+        for subject in sorted(set(subjects)):
+            row = self._select(select(t.event_streams.c.count).where(
+                t.event_streams.c.subject == subject)).first()
+            self.streams_before[subject] = row.count if row is not None else None
+            if row is not None:
+                self.state.stream_counts[subject] = row.count
+
+    def write_back(self, now_wall: float) -> None:
+        conn, state = self.conn, self.state
+        for order_id, saga in state.orders.items():
+            data = dump_saga(saga)
+            before = self.sagas_before.get(order_id, None)
+            if order_id not in self.sagas_before:
+                raise RuntimeError(f"the core created saga {order_id} it was not asked about")
+            if before is None:
+                conn.execute(insert(t.orders).values(
+                    order_id=order_id, customer_id=saga.customer_id,
+                    order_number=saga.order_number, channel=saga.channel,
+                    state=saga.state.value, correlation_id=saga.correlation_id, saga=data,
+                    created_at=now_wall, updated_at=now_wall))
+            elif before != data:
+                conn.execute(update(t.orders).where(t.orders.c.order_id == order_id).values(
+                    state=saga.state.value, saga=data, updated_at=now_wall))
+        for key, order_id in state.order_numbers.items():
+            if key not in self.numbers_before:
+                conn.execute(insert(t.order_numbers).values(
+                    customer_id=key[0], order_number=key[1], order_id=order_id))
+        for key, position in state.inventory.items():
+            if key not in self.positions_before:
+                raise RuntimeError(f"the core touched stock position {key} it was not given")
+            values = tuple(getattr(position, f) for f in POSITION_FIELDS)
+            before_pos = self.positions_before[key]
+            row = dict(zip(POSITION_FIELDS, values, strict=True))
+            if before_pos is None:
+                conn.execute(insert(t.inventory_positions).values(node=key[0], sku=key[1], **row))
+            elif before_pos != values:
+                conn.execute(update(t.inventory_positions).where(
+                    t.inventory_positions.c.node == key[0],
+                    t.inventory_positions.c.sku == key[1]).values(**row))
+        for customer_id, value in state.exposure.items():
+            if customer_id not in self.exposure_before:
+                raise RuntimeError(f"the core changed exposure of {customer_id} it was not given")
+            before_value = self.exposure_before[customer_id]
+            if before_value is None:
+                conn.execute(insert(t.customer_exposure).values(
+                    customer_id=customer_id, open_value=str(value)))
+            elif before_value != value:
+                conn.execute(update(t.customer_exposure).where(
+                    t.customer_exposure.c.customer_id == customer_id).values(open_value=str(value)))
+        for subject, count in state.stream_counts.items():
+            before_count = self.streams_before.get(subject)
+            if subject not in self.streams_before:
+                raise RuntimeError(f"the core advanced stream {subject} it was not given")
+            if before_count is None:
+                conn.execute(insert(t.event_streams).values(subject=subject, count=count))
+            elif before_count != count:
+                conn.execute(update(t.event_streams).where(
+                    t.event_streams.c.subject == subject).values(count=count))
