@@ -7,6 +7,7 @@ performs, set to the call's correlation id), so a logging filter can stamp every
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from contextvars import ContextVar
 HEADER = "X-Correlation-ID"
 MAX_LENGTH = 128
 _current: ContextVar[str] = ContextVar("correlation_id", default="-")
+access = logging.getLogger("crossdock.service.access")
 
 
 def current() -> str:
@@ -64,8 +66,12 @@ class CorrelationMiddleware:
         correlation_id = accept(raw.decode("latin-1") if raw else None)
         scope.setdefault("state", {})["correlation_id"] = correlation_id
 
+        started = time.perf_counter()
+
         async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
             if message["type"] == "http.response.start":
+                access.info("%s %s -> %d in %.1f ms", scope["method"], scope["path"],
+                            message["status"], (time.perf_counter() - started) * 1000)
                 headers = [(k, v) for k, v in message.get("headers", [])
                            if k.lower() != HEADER.lower().encode()]
                 headers.append((HEADER.lower().encode(), correlation_id.encode()))
