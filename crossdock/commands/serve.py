@@ -41,7 +41,8 @@ def serve(
     settings = Settings(database_url=database_url, systems=systems, seed=seed,
                         wms_confirm=wms_confirm)  # type: ignore[arg-type]
     uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config(
-        log_level.upper()), log_level=log_level.lower(), timeout_graceful_shutdown=5)
+        log_level.upper()), log_level=log_level.lower(), access_log=False,
+        timeout_graceful_shutdown=5)
 
 
 def register(app: typer.Typer) -> None:
