@@ -1,104 +1,18 @@
-"""Shared fixtures: a small distributor that a reader can hold in their head."""
+"""Shared fixtures over the small distributor of tests/small_distributor.py."""
 
 from __future__ import annotations
 
-from collections import deque
-from decimal import Decimal
-
 import pytest
+from small_distributor import InlineDriver, make_erp, make_hub, make_wms
 
-from reference.domain.availability import Inventory, StockPosition
-from reference.domain.events import Event
-from reference.domain.model import Address, Order, OrderLine
-from reference.hub import (
-    CallSystem,
-    DeadLetter,
-    Hub,
-    HubConfig,
-    HubState,
-    Message,
-    ScheduleTimer,
-    SystemCallFailed,
-    SystemReplied,
-)
-from simulators.systems.base import Rejected
-from simulators.systems.erp import CustomerRecord, Erp
+from simulators.systems.erp import Erp
 from simulators.systems.finance import Finance
 from simulators.systems.tms import Tms
-from simulators.systems.wms import Wms
-
-NODES = ("DC-ATL", "DC-DFW", "DC-RNO")
-PRICES = {"PIPE-COPPER-15MM": Decimal("12.40"), "BREAKER-20A": Decimal("8.95"),
-          "SOLVENT-CEMENT-CHM": Decimal("6.10")}
-
-
-class InlineDriver:
-    """Drives the pure hub with the pure system models, answering every call at once, in order.
-
-    Not a shell of the product: a test harness that makes sagas easy to follow step by step.
-    """
-
-    def __init__(self, hub: Hub, systems: dict[str, object]) -> None:
-        self.hub = hub
-        self.systems = systems
-        self.events: list[Event] = []
-        self.dead_letters: list[DeadLetter] = []
-        self.timers: list[ScheduleTimer] = []
-        self.now = 0.0
-
-    def send(self, message: Message) -> None:
-        queue: deque[Message] = deque([message])
-        while queue:
-            decision = self.hub.decide(queue.popleft(), self.now)
-            self.events.extend(decision.events)
-            for effect in decision.effects:
-                if isinstance(effect, CallSystem):
-                    queue.append(self._answer(effect))
-                elif isinstance(effect, ScheduleTimer):
-                    self.timers.append(effect)
-                else:
-                    self.dead_letters.append(effect)
-
-    def _answer(self, call: CallSystem) -> Message:
-        model = self.systems[call.system]
-        try:
-            return SystemReplied(call, model.handle(call.operation, call.payload))  # type: ignore[attr-defined]
-        except Rejected as refused:
-            return SystemCallFailed(call, "4xx", None, refused.reason)
-
-    def types(self, order_id: str) -> list[str]:
-        return [e.type.value for e in self.events if e.subject == order_id]
 
 
 @pytest.fixture
 def erp() -> Erp:
     return make_erp()
-
-
-def make_erp() -> Erp:
-    return Erp(
-        customers={
-            "ACME-PLUMBING": CustomerRecord("ACME-PLUMBING", Decimal("100000"), Decimal("0.08")),
-            "TINY-HARDWARE": CustomerRecord("TINY-HARDWARE", Decimal("50"), Decimal("0")),
-            "HELD-CO": CustomerRecord("HELD-CO", Decimal("100000"), Decimal("0"), blocked=True),
-        },
-        contract_prices={(c, sku): price for c in ("ACME-PLUMBING", "TINY-HARDWARE", "HELD-CO")
-                         for sku, price in PRICES.items()},
-        restricted={"SOLVENT-CEMENT-CHM": frozenset({"CA"})},
-    )
-
-
-def make_hub(stock: dict[tuple[str, str], int], **config: object) -> Hub:
-    inventory = Inventory({key: StockPosition(on_hand=qty) for key, qty in stock.items()})
-    return Hub(HubConfig(nodes=NODES, **config), HubState(inventory=inventory))  # type: ignore[arg-type]
-
-
-def make_wms(stock: dict[tuple[str, str], int], short_pick_rate: float = 0.0, seed: int = 0):
-    return {
-        f"wms:{node}": Wms(node, {sku: q for (n, sku), q in stock.items() if n == node},
-                           short_pick_rate, seed)
-        for node in NODES
-    }
 
 
 @pytest.fixture
@@ -109,19 +23,3 @@ def driver_for(erp: Erp):
         return InlineDriver(make_hub(stock, **config), systems)
 
     return build
-
-
-def order(
-    *lines: tuple[str, int], customer: str = "ACME-PLUMBING", number: str = "PO-1001",
-    region: str = "GA", price: dict[str, Decimal] | None = None,
-) -> Order:
-    prices = price or PRICES
-    return Order(
-        order_number=number,
-        customer_id=customer,
-        currency="USD",
-        ship_to=Address(name="Receiving", line1="1 Dock Way", city="Atlanta", region=region,
-                        postal_code="30301", country="US"),
-        lines=[OrderLine(line_no=i, sku=sku, quantity=qty, unit_price=prices[sku])
-               for i, (sku, qty) in enumerate(lines, start=1)],
-    )

@@ -11,9 +11,12 @@ db_app = typer.Typer(help="Manage the reference service's database.", no_args_is
 
 @db_app.command("upgrade")
 def upgrade(
-    database_url: str = typer.Option(DEFAULT_DATABASE_URL, "--database-url",
-                                     envvar="CROSSDOCK_DATABASE_URL",
-                                     help="sqlite:///path or postgresql+psycopg://..."),
+    database_url: str = typer.Option(
+        DEFAULT_DATABASE_URL,
+        "--database-url",
+        envvar="CROSSDOCK_DATABASE_URL",
+        help="sqlite:///path or postgresql+psycopg://...",
+    ),
 ) -> None:
     """Apply every migration up to the head revision (the service also does this on start)."""
     from reference.service.persistence.database import Database

@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 import typer
 
-example_app = typer.Typer(help="Print example requests for the seeded demo data.",
-                          no_args_is_help=True)
+example_app = typer.Typer(
+    help="Print example requests for the seeded demo data.", no_args_is_help=True
+)
 
 
 def example_order_body(seed: int, lines: int = 2) -> dict[str, object]:
@@ -27,12 +28,21 @@ def example_order_body(seed: int, lines: int = 2) -> dict[str, object]:
         "customer_id": customer.customer_id,
         "channel": "web",
         "currency": "USD",
-        "ship_to": {"name": f"{customer.name} receiving", "line1": "1 Dock Way",
-                    "city": "Anytown", "region": customer.region, "postal_code": "00000",
-                    "country": "US"},
+        "ship_to": {
+            "name": f"{customer.name} receiving",
+            "line1": "1 Dock Way",
+            "city": "Anytown",
+            "region": customer.region,
+            "postal_code": "00000",
+            "country": "US",
+        },
         "lines": [
-            {"line_no": n, "sku": sku, "quantity": 1,
-             "unit_price": str(estate.contract_prices[(customer.customer_id, sku)])}
+            {
+                "line_no": n,
+                "sku": sku,
+                "quantity": 1,
+                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
+            }
             for n, sku in enumerate(sellable[:lines], start=1)
         ],
     }

@@ -11,19 +11,30 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", "-p", min=1, max=65535, help="TCP port."),
     database_url: str = typer.Option(
-        DEFAULT_DATABASE_URL, "--database-url", envvar="CROSSDOCK_DATABASE_URL",
-        help="sqlite:///path (WAL file, the default) or postgresql+psycopg://user@host/db."),
+        DEFAULT_DATABASE_URL,
+        "--database-url",
+        envvar="CROSSDOCK_DATABASE_URL",
+        help="sqlite:///path (WAL file, the default) or postgresql+psycopg://user@host/db.",
+    ),
     systems: str = typer.Option(
-        "inproc", "--systems",
+        "inproc",
+        "--systems",
         help="'inproc': simulated systems in this process; or http://HOST:PORT of "
-             "`crossdock systems serve`."),
-    seed: int = typer.Option(7, "--seed", "-s", min=0,
-                             help="Demo estate: seeds an empty database and the simulated "
-                                  "systems."),
+        "`crossdock systems serve`.",
+    ),
+    seed: int = typer.Option(
+        7,
+        "--seed",
+        "-s",
+        min=0,
+        help="Demo estate: seeds an empty database and the simulated systems.",
+    ),
     wms_confirm: str = typer.Option(
-        "auto", "--wms-confirm",
+        "auto",
+        "--wms-confirm",
         help="auto: the simulated WMS ships on release; api: it only acknowledges and "
-             "shipments arrive on POST /v1/shipments."),
+        "shipments arrive on POST /v1/shipments.",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
@@ -38,11 +49,18 @@ def serve(
 
     if wms_confirm not in ("auto", "api"):
         raise typer.BadParameter("must be 'auto' or 'api'", param_hint="--wms-confirm")
-    settings = Settings(database_url=database_url, systems=systems, seed=seed,
-                        wms_confirm=wms_confirm)  # type: ignore[arg-type]
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config(
-        log_level.upper()), log_level=log_level.lower(), access_log=False,
-        timeout_graceful_shutdown=5)
+    settings = Settings(
+        database_url=database_url, systems=systems, seed=seed, wms_confirm=wms_confirm
+    )  # type: ignore[arg-type]
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_config=log_config(log_level.upper()),
+        log_level=log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=5,
+    )
 
 
 def register(app: typer.Typer) -> None:

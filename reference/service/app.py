@@ -50,8 +50,13 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         tasks = [asyncio.create_task(run_relay(db, bus, runtime.waker(), stop, 1.0))]
         if settings.run_worker:
             tasks.append(asyncio.create_task(runtime.run_worker(stop)))
-        log.info("crossdock service %s ready on %s (systems: %s, instance %s)", __version__,
-                 db.dialect, settings.systems, settings.instance_id)
+        log.info(
+            "crossdock service %s ready on %s (systems: %s, instance %s)",
+            __version__,
+            db.dialect,
+            settings.systems,
+            settings.instance_id,
+        )
         try:
             yield
         finally:

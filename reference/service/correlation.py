@@ -70,10 +70,18 @@ class CorrelationMiddleware:
 
         async def send_with_id(message: dict) -> None:  # type: ignore[type-arg]
             if message["type"] == "http.response.start":
-                access.info("%s %s -> %d in %.1f ms", scope["method"], scope["path"],
-                            message["status"], (time.perf_counter() - started) * 1000)
-                headers = [(k, v) for k, v in message.get("headers", [])
-                           if k.lower() != HEADER.lower().encode()]
+                access.info(
+                    "%s %s -> %d in %.1f ms",
+                    scope["method"],
+                    scope["path"],
+                    message["status"],
+                    (time.perf_counter() - started) * 1000,
+                )
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() != HEADER.lower().encode()
+                ]
                 headers.append((HEADER.lower().encode(), correlation_id.encode()))
                 message = {**message, "headers": headers}
             await send(message)  # type: ignore[operator]

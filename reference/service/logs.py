@@ -10,8 +10,12 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s [%(correlation_id)s] %(message)s"
 def log_config(level: str = "INFO") -> dict[str, Any]:
     """A uvicorn ``log_config`` whose handlers stamp the correlation id on every record."""
     filters = {"correlation": {"()": "reference.service.correlation.CorrelationFilter"}}
-    handler = {"class": "logging.StreamHandler", "formatter": "plain",
-               "filters": ["correlation"], "stream": "ext://sys.stderr"}
+    handler = {
+        "class": "logging.StreamHandler",
+        "formatter": "plain",
+        "filters": ["correlation"],
+        "stream": "ext://sys.stderr",
+    }
     return {
         "version": 1,
         "disable_existing_loggers": False,

@@ -60,8 +60,12 @@ def relay_batch(db: Database, bus: EventBus, limit: int = 500) -> int:
     """Deliver the oldest undelivered events; returns how many were marked delivered."""
     o = t.outbox
     with db.read() as conn:
-        rows = conn.execute(select(o.c.seq, o.c.payload).where(o.c.delivered_at.is_(None))
-                            .order_by(o.c.seq).limit(limit)).all()
+        rows = conn.execute(
+            select(o.c.seq, o.c.payload)
+            .where(o.c.delivered_at.is_(None))
+            .order_by(o.c.seq)
+            .limit(limit)
+        ).all()
     delivered: list[int] = []
     for row in rows:
         try:
@@ -71,13 +75,17 @@ def relay_batch(db: Database, bus: EventBus, limit: int = 500) -> int:
             break
         delivered.append(row.seq)
     if delivered:
-        db.write(lambda conn: conn.execute(
-            update(o).where(o.c.seq.in_(delivered)).values(delivered_at=wall())))
+        db.write(
+            lambda conn: conn.execute(
+                update(o).where(o.c.seq.in_(delivered)).values(delivered_at=wall())
+            )
+        )
     return len(delivered)
 
 
-async def run_relay(db: Database, bus: EventBus, wake: asyncio.Event, stop: asyncio.Event,
-                    poll: float) -> None:
+async def run_relay(
+    db: Database, bus: EventBus, wake: asyncio.Event, stop: asyncio.Event, poll: float
+) -> None:
     while not stop.is_set():
         try:
             moved = await anyio.to_thread.run_sync(relay_batch, db, bus)

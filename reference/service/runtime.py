@@ -45,8 +45,9 @@ def check_call_id(order_id: str) -> str:
 
 
 class HubRuntime:
-    def __init__(self, settings: Settings, db: Database, systems: SystemsPort,
-                 config: HubConfig) -> None:
+    def __init__(
+        self, settings: Settings, db: Database, systems: SystemsPort, config: HubConfig
+    ) -> None:
         self.settings = settings
         self.db = db
         self.systems = systems
@@ -70,23 +71,31 @@ class HubRuntime:
     async def apply(self, message: Message) -> Applied:
         return await in_thread(self.store.apply, message)  # type: ignore[no-any-return]
 
-    async def place(self, order: Order, order_id: str,
-                    correlation_id: str) -> dict[str, Any] | None:
+    async def place(
+        self, order: Order, order_id: str, correlation_id: str
+    ) -> dict[str, Any] | None:
         """Place the order and see ERP validation through, within the order deadline.
 
         Returns the saga as stored; it is still ``received`` if ERP did not answer in time (the
         worker keeps retrying; a retry of the request picks the result up).
         """
         owner = f"{self.settings.instance_id}:{uuid.uuid4().hex[:8]}"
-        claim = Claim(owner, self.settings.effect_lease,
-                      lambda call: call.operation == "check_order")
-        applied = await in_thread(self.store.apply,
-                                  PlaceOrder(order, order_id, correlation_id), claim=claim)
+        claim = Claim(
+            owner, self.settings.effect_lease, lambda call: call.operation == "check_order"
+        )
+        applied = await in_thread(
+            self.store.apply, PlaceOrder(order, order_id, correlation_id), claim=claim
+        )
         saga = applied.sagas.get(order_id)
         deadline = wall() + self.settings.order_deadline
         while saga is not None and saga["state"] == State.RECEIVED.value and wall() < deadline:
-            row = await in_thread(effects.claim_call, self.db, check_call_id(order_id), owner,
-                                  self.settings.effect_lease)
+            row = await in_thread(
+                effects.claim_call,
+                self.db,
+                check_call_id(order_id),
+                owner,
+                self.settings.effect_lease,
+            )
             if row is not None:
                 await self.perform(row, owner)
             else:
@@ -96,8 +105,9 @@ class HubRuntime:
 
     def saga(self, order_id: str) -> dict[str, Any] | None:
         with self.db.read() as conn:
-            row = conn.execute(select(t.orders.c.saga).where(t.orders.c.order_id == order_id)
-                               ).first()
+            row = conn.execute(
+                select(t.orders.c.saga).where(t.orders.c.order_id == order_id)
+            ).first()
         return row.saga if row is not None else None
 
     # -- performing effects --------------------------------------------------------------------
@@ -109,12 +119,12 @@ class HubRuntime:
                     message = await self._call(call)
                     await in_thread(self.store.apply, message, done_effect=row.id)
             else:
-                await in_thread(self.store.apply, load_timer_message(row.payload),
-                                done_effect=row.id)
+                await in_thread(
+                    self.store.apply, load_timer_message(row.payload), done_effect=row.id
+                )
         except Exception:
             delay = min(60.0, 0.5 * 2 ** min(row.attempts, 7))
-            log.exception("effect %s (%s) failed; tried again in %.1fs", row.id, row.call_id,
-                          delay)
+            log.exception("effect %s (%s) failed; tried again in %.1fs", row.id, row.call_id, delay)
             await in_thread(effects.postpone, self.db, row.id, owner, delay)
 
     async def _call(self, call: Any) -> Message:
@@ -135,8 +145,9 @@ class HubRuntime:
             claimed: list[effects.ClaimedEffect] = []
             if free > 0:
                 try:
-                    claimed = await in_thread(effects.claim_due, self.db, owner,
-                                              self.settings.effect_lease, free)
+                    claimed = await in_thread(
+                        effects.claim_due, self.db, owner, self.settings.effect_lease, free
+                    )
                 except Exception:
                     log.exception("claiming effects failed; retrying")
             for row in claimed:

@@ -32,9 +32,19 @@ def seed_demo(db: Database, seed: int) -> bool:
         if conn.execute(select(t.inventory_positions.c.sku).limit(1)).first() is not None:
             return False  # real data, not ours to touch
         conn.execute(insert(meta).values(name="demo_seed", value=str(seed)))
-        rows = [{"node": node, "sku": sku, "on_hand": qty, "allocated": 0, "quarantined": 0,
-                 "safety_stock": 0, "in_transit": 0}
-                for node, stock in estate.stock.items() for sku, qty in stock.items()]
+        rows = [
+            {
+                "node": node,
+                "sku": sku,
+                "on_hand": qty,
+                "allocated": 0,
+                "quarantined": 0,
+                "safety_stock": 0,
+                "in_transit": 0,
+            }
+            for node, stock in estate.stock.items()
+            for sku, qty in stock.items()
+        ]
         conn.execute(insert(t.inventory_positions), rows)
         return True
 

@@ -15,21 +15,29 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     database_url: str = DEFAULT_DATABASE_URL
-    systems: str = Field(default="inproc", description="'inproc' or the base URL of "
-                         "`crossdock systems serve`, e.g. http://127.0.0.1:8100")
+    systems: str = Field(
+        default="inproc",
+        description="'inproc' or the base URL of "
+        "`crossdock systems serve`, e.g. http://127.0.0.1:8100",
+    )
     seed: int = Field(default=7, ge=0)
     seed_demo_data: bool = True
     wms_confirm: Literal["auto", "api"] = Field(
-        default="auto", description="auto: the simulated WMS answers a release with its shipment; "
-        "api: it only acknowledges, and shipments arrive on POST /v1/shipments")
+        default="auto",
+        description="auto: the simulated WMS answers a release with its shipment; "
+        "api: it only acknowledges, and shipments arrive on POST /v1/shipments",
+    )
     short_pick_rate: float = Field(default=0.05, ge=0, le=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
-    idempotency_lease: float = Field(default=5.0, gt=0,
-                                     description="seconds an in-flight key is held by its request")
-    effect_lease: float = Field(default=5.0, gt=0,
-                                description="seconds a claimed effect is held by its performer")
-    order_deadline: float = Field(default=10.0, gt=0,
-                                  description="seconds POST /v1/orders waits for ERP validation")
+    idempotency_lease: float = Field(
+        default=5.0, gt=0, description="seconds an in-flight key is held by its request"
+    )
+    effect_lease: float = Field(
+        default=5.0, gt=0, description="seconds a claimed effect is held by its performer"
+    )
+    order_deadline: float = Field(
+        default=10.0, gt=0, description="seconds POST /v1/orders waits for ERP validation"
+    )
     worker_poll: float = Field(default=0.2, gt=0)
     worker_concurrency: int = Field(default=32, ge=1)
     run_worker: bool = True

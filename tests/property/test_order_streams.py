@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 import simpy
-from conftest import NODES, PRICES, make_erp, make_hub, make_wms, order
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from small_distributor import NODES, PRICES, make_erp, make_hub, make_wms, order
 
 from reference.domain.lifecycle import State
 from reference.hub import Hub
@@ -26,7 +26,8 @@ stock_st = st.dictionaries(
 line_st = st.tuples(st.sampled_from(SKUS), st.integers(1, 15))
 orders_st = st.lists(
     st.lists(line_st, min_size=1, max_size=3, unique_by=lambda line: line[0]),
-    min_size=1, max_size=20,
+    min_size=1,
+    max_size=20,
 )
 
 
@@ -48,16 +49,21 @@ def run(stock, orders, short_pick_rate, seed):
     plain = make_hub(stock, seed=seed)
     hub = CheckedHub(plain.config, plain.state)
     finance = Finance()
-    models = {"erp": make_erp(), "tms": Tms(), "finance": finance,
-              **make_wms(stock, short_pick_rate, seed)}
+    models = {
+        "erp": make_erp(),
+        "tms": Tms(),
+        "finance": finance,
+        **make_wms(stock, short_pick_rate, seed),
+    }
     behavior = BehaviorSpec(latency=ExponentialSpec(mean=5.0))
     systems = simulated_systems(models, {}, seed, default=behavior)
     env = simpy.Environment()
     events = []
     shell = SimShell(env, hub, systems, sink=events.append)
     arrivals = [
-        Arrival(float(i), f"SO-{i}", f"c-{i}",
-                order(*lines, number=f"PO-{i}", customer="ACME-PLUMBING"))
+        Arrival(
+            float(i), f"SO-{i}", f"c-{i}", order(*lines, number=f"PO-{i}", customer="ACME-PLUMBING")
+        )
         for i, lines in enumerate(orders)
     ]
     shell.feed(arrivals)

@@ -34,18 +34,26 @@ class Principal:
 
 
 def current_principal(
-    authorization: Annotated[str | None, Header(description="`Bearer <token>`; optional for "
-                                                "now: anonymous callers act as operator")] = None,
-    x_tenant: Annotated[str | None, Header(max_length=64, description="The channel or "
-                                           "trading partner the caller acts for")] = None,
+    authorization: Annotated[
+        str | None,
+        Header(description="`Bearer <token>`; optional for now: anonymous callers act as operator"),
+    ] = None,
+    x_tenant: Annotated[
+        str | None,
+        Header(max_length=64, description="The channel or trading partner the caller acts for"),
+    ] = None,
 ) -> Principal:
     subject = "anonymous"
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ProblemError(401, "Authorization must be 'Bearer <token>'", kind="unauthorized",
-                               errors=[("Authorization", "expected the Bearer scheme")],
-                               headers={"WWW-Authenticate": "Bearer"})
+            raise ProblemError(
+                401,
+                "Authorization must be 'Bearer <token>'",
+                kind="unauthorized",
+                errors=[("Authorization", "expected the Bearer scheme")],
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         subject = f"token:{token.strip()[:16]}"
     return Principal(subject=subject, role="operator", tenant=x_tenant or None)
 
@@ -71,6 +79,11 @@ RuntimeDep = Annotated[HubRuntime, Depends(get_runtime)]
 DbDep = Annotated[Database, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CorrelationDep = Annotated[str, Depends(correlation_id)]
-IdempotencyKey = Annotated[str | None, Header(
-    alias="Idempotency-Key", description="Required: names this one attempt to create; a retry "
-    "with the same key and body replays the first answer")]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        description="Required: names this one attempt to create; a retry "
+        "with the same key and body replays the first answer",
+    ),
+]

@@ -43,31 +43,59 @@ def _response(status: int, text: str, replayed: bool) -> Response:
     return Response(text, status_code=status, media_type=media, headers=headers)
 
 
-async def run(runtime: HubRuntime, principal: Principal, key: str | None, operation: str,
-              request: Mapping[str, Any], resource_id: str,
-              work: Callable[[str], Awaitable[Outcome]]) -> Response:
+async def run(
+    runtime: HubRuntime,
+    principal: Principal,
+    key: str | None,
+    operation: str,
+    request: Mapping[str, Any],
+    resource_id: str,
+    work: Callable[[str], Awaitable[Outcome]],
+) -> Response:
     scope = f"{principal.scope}|{operation}"
     owner = f"{runtime.settings.instance_id}:{uuid.uuid4().hex[:8]}"
-    ticket = await in_thread(records.claim, runtime.db, scope, key, fingerprint(request),
-                             resource_id, owner, runtime.settings.idempotency_lease)
+    ticket = await in_thread(
+        records.claim,
+        runtime.db,
+        scope,
+        key,
+        fingerprint(request),
+        resource_id,
+        owner,
+        runtime.settings.idempotency_lease,
+    )
     verdict = ticket.verdict
     if verdict is Verdict.MISSING_KEY:
-        raise ProblemError(400, f"{operation} needs an Idempotency-Key header: a unique value "
-                           "per attempt to create, reused on every retry of that attempt",
-                           kind="idempotency-key-missing",
-                           errors=[("Idempotency-Key", "required")])
+        raise ProblemError(
+            400,
+            f"{operation} needs an Idempotency-Key header: a unique value "
+            "per attempt to create, reused on every retry of that attempt",
+            kind="idempotency-key-missing",
+            errors=[("Idempotency-Key", "required")],
+        )
     if verdict is Verdict.INVALID_KEY:
-        raise ProblemError(400, f"Idempotency-Key must be printable and at most "
-                           f"{MAX_KEY_LENGTH} characters", kind="idempotency-key-invalid",
-                           errors=[("Idempotency-Key", "not a usable key")])
+        raise ProblemError(
+            400,
+            f"Idempotency-Key must be printable and at most {MAX_KEY_LENGTH} characters",
+            kind="idempotency-key-invalid",
+            errors=[("Idempotency-Key", "not a usable key")],
+        )
     if verdict is Verdict.MISMATCH:
-        raise ProblemError(422, "This Idempotency-Key was first used with a different request "
-                           "body; use a new key for a new request", kind="idempotency-key-reused",
-                           errors=[("Idempotency-Key", "already used for another request")])
+        raise ProblemError(
+            422,
+            "This Idempotency-Key was first used with a different request "
+            "body; use a new key for a new request",
+            kind="idempotency-key-reused",
+            errors=[("Idempotency-Key", "already used for another request")],
+        )
     if verdict is Verdict.IN_FLIGHT:
-        raise ProblemError(409, "A request with this Idempotency-Key is still being processed; "
-                           "retry shortly", kind="idempotency-key-in-flight",
-                           errors=[("Idempotency-Key", "in flight")], headers={"Retry-After": "1"})
+        raise ProblemError(
+            409,
+            "A request with this Idempotency-Key is still being processed; retry shortly",
+            kind="idempotency-key-in-flight",
+            errors=[("Idempotency-Key", "in flight")],
+            headers={"Retry-After": "1"},
+        )
     if verdict is Verdict.REPLAY:
         return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
     assert key is not None
@@ -80,6 +108,7 @@ async def run(runtime: HubRuntime, principal: Principal, key: str | None, operat
     if not outcome.store:
         await in_thread(records.release, runtime.db, scope, key, owner)
         return _response(outcome.status, text, replayed=False)
-    status, stored = await in_thread(records.complete, runtime.db, scope, key, owner,
-                                     outcome.status, text)
+    status, stored = await in_thread(
+        records.complete, runtime.db, scope, key, owner, outcome.status, text
+    )
     return _response(status, stored, replayed=stored != text)

@@ -15,9 +15,14 @@ class PayloadTooLarge(Exception):
         self.limit = limit
 
     def response(self, instance: str) -> JSONResponse:
-        return problem_response(413, f"The request body is larger than the limit of "
-                                f"{self.limit} bytes; send fewer lines per request.", instance,
-                                kind="payload-too-large", errors=[("body", str(self))])
+        return problem_response(
+            413,
+            f"The request body is larger than the limit of "
+            f"{self.limit} bytes; send fewer lines per request.",
+            instance,
+            kind="payload-too-large",
+            errors=[("body", str(self))],
+        )
 
 
 class BodyLimitMiddleware:

@@ -27,10 +27,18 @@ MAX_FIELD_ERRORS = 100
 log = logging.getLogger("crossdock.service.api")
 
 TITLES = {
-    400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
-    405: "Method not allowed", 409: "Conflict", 413: "Payload too large",
-    415: "Unsupported media type", 422: "Unprocessable content", 429: "Too many requests",
-    500: "Internal server error", 503: "Service unavailable",
+    400: "Bad request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "Conflict",
+    413: "Payload too large",
+    415: "Unsupported media type",
+    422: "Unprocessable content",
+    429: "Too many requests",
+    500: "Internal server error",
+    503: "Service unavailable",
 }
 
 
@@ -53,9 +61,16 @@ class Problem(BaseModel):
 class ProblemError(Exception):
     """Raised anywhere in a request to answer with a problem."""
 
-    def __init__(self, status: int, detail: str, *, kind: str | None = None,
-                 errors: list[tuple[str, str]] | None = None,
-                 headers: dict[str, str] | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        kind: str | None = None,
+        errors: list[tuple[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
@@ -65,8 +80,15 @@ class ProblemError(Exception):
         self.extra = extra
 
 
-def problem_body(status: int, detail: str, instance: str, *, kind: str | None = None,
-                 errors: list[tuple[str, str]] | None = None, **extra: Any) -> dict[str, Any]:
+def problem_body(
+    status: int,
+    detail: str,
+    instance: str,
+    *,
+    kind: str | None = None,
+    errors: list[tuple[str, str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": TYPE_BASE + (kind or TITLES.get(status, "error").lower().replace(" ", "-")),
         "title": TITLES.get(status, "Error"),
@@ -79,17 +101,25 @@ def problem_body(status: int, detail: str, instance: str, *, kind: str | None = 
     return body
 
 
-def problem_response(status: int, detail: str, instance: str, *,
-                     headers: dict[str, str] | None = None, **kwargs: Any) -> JSONResponse:
-    return JSONResponse(problem_body(status, detail, instance, **kwargs), status_code=status,
-                        media_type=MEDIA_TYPE, headers=headers)
+def problem_response(
+    status: int, detail: str, instance: str, *, headers: dict[str, str] | None = None, **kwargs: Any
+) -> JSONResponse:
+    return JSONResponse(
+        problem_body(status, detail, instance, **kwargs),
+        status_code=status,
+        media_type=MEDIA_TYPE,
+        headers=headers,
+    )
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """The ``responses=`` of a route: each status documented with the Problem schema."""
     return {
-        status: {"model": Problem, "description": TITLES.get(status, "Error"),
-                 "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        status: {
+            "model": Problem,
+            "description": TITLES.get(status, "Error"),
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
         for status in statuses
     }
 
@@ -135,8 +165,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ProblemError)
     async def problem(request: Request, exc: ProblemError) -> JSONResponse:
-        return problem_response(exc.status, exc.detail, request.url.path, kind=exc.kind,
-                                errors=exc.errors, headers=exc.headers, **exc.extra)
+        return problem_response(
+            exc.status,
+            exc.detail,
+            request.url.path,
+            kind=exc.kind,
+            errors=exc.errors,
+            headers=exc.headers,
+            **exc.extra,
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -144,29 +181,49 @@ def install(app: FastAPI) -> None:
             return exc.__cause__.response(request.url.path)
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
         field = "body" if exc.status_code == 400 else ""
-        return problem_response(exc.status_code, detail, request.url.path,
-                                errors=[(field, detail)] if field else [],
-                                headers=getattr(exc, "headers", None))
+        return problem_response(
+            exc.status_code,
+            detail,
+            request.url.path,
+            errors=[(field, detail)] if field else [],
+            headers=getattr(exc, "headers", None),
+        )
 
     @app.exception_handler(IllegalTransition)
     async def illegal(request: Request, exc: IllegalTransition) -> JSONResponse:
-        return problem_response(409, str(exc), request.url.path, kind="illegal-transition",
-                                errors=[("state", f"{exc.lifecycle} is {exc.state!r}; "
-                                                  f"{exc.message!r} is not allowed there")],
-                                state=exc.state)
+        return problem_response(
+            409,
+            str(exc),
+            request.url.path,
+            kind="illegal-transition",
+            errors=[
+                ("state", f"{exc.lifecycle} is {exc.state!r}; {exc.message!r} is not allowed there")
+            ],
+            state=exc.state,
+        )
 
     @app.exception_handler(CancellationRefused)
     async def refused(request: Request, exc: CancellationRefused) -> JSONResponse:
-        return problem_response(409, str(exc), request.url.path, kind="cancellation-refused",
-                                errors=[("state", str(exc))])
+        return problem_response(
+            409,
+            str(exc),
+            request.url.path,
+            kind="cancellation-refused",
+            errors=[("state", str(exc))],
+        )
 
     @app.exception_handler(UnknownOrder)
     async def unknown_order(request: Request, exc: UnknownOrder) -> JSONResponse:
-        return problem_response(404, str(exc), request.url.path, kind="unknown-order",
-                                errors=[("order_id", str(exc))])
+        return problem_response(
+            404, str(exc), request.url.path, kind="unknown-order", errors=[("order_id", str(exc))]
+        )
 
     @app.exception_handler(Exception)
     async def bug(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "The service failed on this request; it is logged with "
-                                "the request's correlation id.", request.url.path, kind="internal")
+        return problem_response(
+            500,
+            "The service failed on this request; it is logged with the request's correlation id.",
+            request.url.path,
+            kind="internal",
+        )

@@ -26,16 +26,25 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
         "state": saga.state.value,
         "lines": [
             {
-                "line_no": ln.line_no, "sku": ln.sku, "ordered": ln.ordered,
-                "unit_price": str(ln.unit_price), "state": ln.state.value,
-                "allocated": dict(ln.allocated), "shipped": ln.shipped,
-                "backordered": ln.backordered, "cancelled": ln.cancelled,
+                "line_no": ln.line_no,
+                "sku": ln.sku,
+                "ordered": ln.ordered,
+                "unit_price": str(ln.unit_price),
+                "state": ln.state.value,
+                "allocated": dict(ln.allocated),
+                "shipped": ln.shipped,
+                "backordered": ln.backordered,
+                "cancelled": ln.cancelled,
             }
             for ln in saga.lines.values()
         ],
         "releases": [
-            {"node": r.node, "lines": [[no, qty] for no, qty in r.lines.items()],
-             "carrier": r.carrier, "shipped": r.shipped}
+            {
+                "node": r.node,
+                "lines": [[no, qty] for no, qty in r.lines.items()],
+                "carrier": r.carrier,
+                "shipped": r.shipped,
+            }
             for r in saga.releases.values()
         ],
         "pending_calls": sorted(saga.pending_calls),
@@ -53,25 +62,42 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
     lines = {}
     for ln in data["lines"]:
         lines[int(ln["line_no"])] = LineRecord(
-            line_no=int(ln["line_no"]), sku=ln["sku"], ordered=int(ln["ordered"]),
-            unit_price=Decimal(ln["unit_price"]), state=State(ln["state"]),
+            line_no=int(ln["line_no"]),
+            sku=ln["sku"],
+            ordered=int(ln["ordered"]),
+            unit_price=Decimal(ln["unit_price"]),
+            state=State(ln["state"]),
             allocated={str(k): int(v) for k, v in ln["allocated"].items()},
-            shipped=int(ln["shipped"]), backordered=int(ln["backordered"]),
+            shipped=int(ln["shipped"]),
+            backordered=int(ln["backordered"]),
             cancelled=int(ln["cancelled"]),
         )
     releases = {
-        r["node"]: Release(r["node"], {int(no): int(qty) for no, qty in r["lines"]},
-                           r["carrier"], bool(r["shipped"]))
+        r["node"]: Release(
+            r["node"],
+            {int(no): int(qty) for no, qty in r["lines"]},
+            r["carrier"],
+            bool(r["shipped"]),
+        )
         for r in data["releases"]
     }
     return OrderSaga(
-        order_id=data["order_id"], order_number=data["order_number"],
-        customer_id=data["customer_id"], channel=data["channel"], currency=data["currency"],
-        region=data["region"], correlation_id=data["correlation_id"],
-        received_at=float(data["received_at"]), lines=lines, state=State(data["state"]),
-        releases=releases, pending_calls=set(data["pending_calls"]),
-        invoices=list(data["invoices"]), shipments=int(data["shipments"]),
-        event_count=int(data["event_count"]), reasons=list(data["reasons"]),
+        order_id=data["order_id"],
+        order_number=data["order_number"],
+        customer_id=data["customer_id"],
+        channel=data["channel"],
+        currency=data["currency"],
+        region=data["region"],
+        correlation_id=data["correlation_id"],
+        received_at=float(data["received_at"]),
+        lines=lines,
+        state=State(data["state"]),
+        releases=releases,
+        pending_calls=set(data["pending_calls"]),
+        invoices=list(data["invoices"]),
+        shipments=int(data["shipments"]),
+        event_count=int(data["event_count"]),
+        reasons=list(data["reasons"]),
         was_split=bool(data["was_split"]),
         was_partially_shipped=bool(data["was_partially_shipped"]),
         was_backordered=bool(data["was_backordered"]),
@@ -80,17 +106,25 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
 
 def dump_call(call: CallSystem) -> dict[str, Any]:
     return {
-        "call_id": call.call_id, "system": call.system, "operation": call.operation,
-        "payload": dict(call.payload), "order_id": call.order_id,
-        "correlation_id": call.correlation_id, "attempt": call.attempt,
+        "call_id": call.call_id,
+        "system": call.system,
+        "operation": call.operation,
+        "payload": dict(call.payload),
+        "order_id": call.order_id,
+        "correlation_id": call.correlation_id,
+        "attempt": call.attempt,
     }
 
 
 def load_call(data: dict[str, Any]) -> CallSystem:
     return CallSystem(
-        call_id=data["call_id"], system=data["system"], operation=data["operation"],
-        payload=data["payload"], order_id=data["order_id"],
-        correlation_id=data["correlation_id"], attempt=int(data["attempt"]),
+        call_id=data["call_id"],
+        system=data["system"],
+        operation=data["operation"],
+        payload=data["payload"],
+        order_id=data["order_id"],
+        correlation_id=data["correlation_id"],
+        attempt=int(data["attempt"]),
     )
 
 

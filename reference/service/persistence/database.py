@@ -63,8 +63,9 @@ class Database:
             _sqlite_pragmas(writer, immediate=True)
             _sqlite_pragmas(reader, immediate=False)
             return cls(url, writer, reader)
-        engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size * 2,
-                               pool_pre_ping=True)
+        engine = create_engine(
+            url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+        )
         return cls(url, engine, engine)
 
     def dispose(self) -> None:

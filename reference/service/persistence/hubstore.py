@@ -78,22 +78,25 @@ class Claim:
 
 
 class HubStore:
-    def __init__(self, db: Database, config: HubConfig,
-                 on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, db: Database, config: HubConfig, on_commit: Callable[[], None] | None = None
+    ) -> None:
         self.db = db
         self.config = config
         self.on_commit = on_commit
 
-    def apply(self, message: Message, *, done_effect: int | None = None,
-              claim: Claim | None = None) -> Applied:
+    def apply(
+        self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
+    ) -> Applied:
         applied = self.db.write(lambda conn: self._apply(conn, message, done_effect, claim))
         if self.on_commit is not None:
             self.on_commit()
         return applied
 
     # -- the transaction ---------------------------------------------------------------------
-    def _apply(self, conn: Connection, message: Message, done_effect: int | None,
-               claim: Claim | None) -> Applied:
+    def _apply(
+        self, conn: Connection, message: Message, done_effect: int | None, claim: Claim | None
+    ) -> Applied:
         now_wall = wall()
         now = core_time(now_wall)
         loaded = _Loaded(conn, self.db.dialect == "postgresql")
@@ -149,55 +152,98 @@ class HubStore:
             # commit makes outbox seq order the commit order, so a reader paging by seq never
             # skips a row that commits late.
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
-        conn.execute(insert(t.outbox), [
-            {"event_id": e.id, "type": e.type.value, "subject": e.subject,
-             "correlation_id": e.correlation_id, "payload": e.to_cloudevent(),
-             "created_at": now_wall}
-            for e in decision.events
-        ])
+        conn.execute(
+            insert(t.outbox),
+            [
+                {
+                    "event_id": e.id,
+                    "type": e.type.value,
+                    "subject": e.subject,
+                    "correlation_id": e.correlation_id,
+                    "payload": e.to_cloudevent(),
+                    "created_at": now_wall,
+                }
+                for e in decision.events
+            ],
+        )
 
-    def _project(self, conn: Connection, message: Message, decision: Decision,
-                 now_wall: float) -> None:
+    def _project(
+        self, conn: Connection, message: Message, decision: Decision, now_wall: float
+    ) -> None:
         """Read models the API serves: shipments and invoices, from the facts just decided."""
         for event in decision.events:
             if event.type is EventType.SHIPMENT_CONFIRMED:
                 lines = _shipment_lines(message)
-                conn.execute(insert(t.shipments).values(
-                    shipment_id=event.data["shipment_id"], order_id=event.subject,
-                    node=event.data["node"], carrier=event.data.get("carrier"),
-                    units=int(event.data["units"]), lines=lines, created_at=now_wall))
+                conn.execute(
+                    insert(t.shipments).values(
+                        shipment_id=event.data["shipment_id"],
+                        order_id=event.subject,
+                        node=event.data["node"],
+                        carrier=event.data.get("carrier"),
+                        units=int(event.data["units"]),
+                        lines=lines,
+                        created_at=now_wall,
+                    )
+                )
             elif event.type is EventType.INVOICE_POSTED and isinstance(message, SystemReplied):
                 body = dict(message.body)
-                conn.execute(insert(t.invoices).values(
-                    invoice_id=event.data["invoice_id"], order_id=event.subject,
-                    shipment_id=event.data["shipment_id"], customer_id=body["customer_id"],
-                    body=body, created_at=now_wall))
+                conn.execute(
+                    insert(t.invoices).values(
+                        invoice_id=event.data["invoice_id"],
+                        order_id=event.subject,
+                        shipment_id=event.data["shipment_id"],
+                        customer_id=body["customer_id"],
+                        body=body,
+                        created_at=now_wall,
+                    )
+                )
 
-    def _schedule(self, conn: Connection, decision: Decision, now_wall: float,
-                  claim: Claim | None) -> list[int]:
+    def _schedule(
+        self, conn: Connection, decision: Decision, now_wall: float, claim: Claim | None
+    ) -> list[int]:
         ids = []
         for effect in decision.effects:
             if isinstance(effect, CallSystem):
                 mine = claim is not None and claim.rule(effect)
-                row = {"kind": "call", "call_id": effect.call_id, "order_id": effect.order_id,
-                       "payload": dump_call(effect), "due_at": now_wall, "attempts": 0,
-                       "claimed_by": claim.owner if mine and claim else None,
-                       "claimed_until": now_wall + claim.lease if mine and claim else None,
-                       "created_at": now_wall}
-                ids.append(conn.execute(insert(t.pending_effects).values(**row)).inserted_primary_key[0])
+                row = {
+                    "kind": "call",
+                    "call_id": effect.call_id,
+                    "order_id": effect.order_id,
+                    "payload": dump_call(effect),
+                    "due_at": now_wall,
+                    "attempts": 0,
+                    "claimed_by": claim.owner if mine and claim else None,
+                    "claimed_until": now_wall + claim.lease if mine and claim else None,
+                    "created_at": now_wall,
+                }
+                ids.append(
+                    conn.execute(insert(t.pending_effects).values(**row)).inserted_primary_key[0]
+                )
             elif isinstance(effect, ScheduleTimer):
                 inner = effect.message
                 call = inner.call if isinstance(inner, RetryCall) else None
-                conn.execute(insert(t.pending_effects).values(
-                    kind="timer", call_id=call.call_id if call else "",
-                    order_id=call.order_id if call else "",
-                    payload=dump_timer_message(inner), due_at=unix_time(effect.at), attempts=0,
-                    created_at=now_wall))
+                conn.execute(
+                    insert(t.pending_effects).values(
+                        kind="timer",
+                        call_id=call.call_id if call else "",
+                        order_id=call.order_id if call else "",
+                        payload=dump_timer_message(inner),
+                        due_at=unix_time(effect.at),
+                        attempts=0,
+                        created_at=now_wall,
+                    )
+                )
             elif isinstance(effect, DeadLetter):
-                conn.execute(insert(t.dead_letters).values(
-                    call_id=effect.call.call_id, order_id=effect.call.order_id,
-                    reason=effect.reason, call=dump_call(effect.call),
-                    correlation_id=effect.call.correlation_id, created_at=now_wall))
+                conn.execute(
+                    insert(t.dead_letters).values(
+                        call_id=effect.call.call_id,
+                        order_id=effect.call.order_id,
+                        reason=effect.reason,
+                        call=dump_call(effect.call),
+                        correlation_id=effect.call.correlation_id,
+                        created_at=now_wall,
+                    )
+                )
                 log.warning("dead-lettered %s: %s", effect.call.call_id, effect.reason)
         return ids
 
@@ -212,11 +258,14 @@ def _order_of(message: Message) -> str | None:
 
 def _shipment_lines(message: Message) -> list[dict[str, Any]]:
     if isinstance(message, ConfirmShipment):
-        return [{"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])}
-                for ln in message.lines]
+        return [
+            {"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])} for ln in message.lines
+        ]
     if isinstance(message, SystemReplied):
-        return [{"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])}
-                for ln in message.body.get("lines", ())]
+        return [
+            {"line_no": int(ln["line_no"]), "quantity": int(ln["quantity"])}
+            for ln in message.body.get("lines", ())
+        ]
     return []
 
 
@@ -247,16 +296,22 @@ class _Loaded:
         return saga
 
     def order_number(self, customer_id: str, number: str) -> None:
-        row = self.conn.execute(select(t.order_numbers.c.order_id).where(
-            t.order_numbers.c.customer_id == customer_id,
-            t.order_numbers.c.order_number == number)).first()
+        row = self.conn.execute(
+            select(t.order_numbers.c.order_id).where(
+                t.order_numbers.c.customer_id == customer_id,
+                t.order_numbers.c.order_number == number,
+            )
+        ).first()
         if row is not None:
             self.state.order_numbers[(customer_id, number)] = row.order_id
             self.numbers_before.add((customer_id, number))
 
     def exposure(self, customer_id: str) -> None:
-        row = self._select(select(t.customer_exposure.c.open_value).where(
-            t.customer_exposure.c.customer_id == customer_id)).first()
+        row = self._select(
+            select(t.customer_exposure.c.open_value).where(
+                t.customer_exposure.c.customer_id == customer_id
+            )
+        ).first()
         value = Decimal(row.open_value) if row is not None else None
         self.exposure_before[customer_id] = value
         if value is not None:
@@ -271,7 +326,7 @@ class _Loaded:
         for node in sorted({n for n, _ in wanted}):
             skus = [s for n, s in wanted if n == node]
             for start in range(0, len(skus), 500):
-                query = select(p).where(p.c.node == node, p.c.sku.in_(skus[start:start + 500]))
+                query = select(p).where(p.c.node == node, p.c.sku.in_(skus[start : start + 500]))
                 for row in self._select(query.order_by(p.c.node, p.c.sku)):
                     found[(row.node, row.sku)] = row
         positions = {}
@@ -287,8 +342,9 @@ class _Loaded:
 
     def streams(self, subjects: Iterable[str]) -> None:
         for subject in sorted(set(subjects)):
-            row = self._select(select(t.event_streams.c.count).where(
-                t.event_streams.c.subject == subject)).first()
+            row = self._select(
+                select(t.event_streams.c.count).where(t.event_streams.c.subject == subject)
+            ).first()
             self.streams_before[subject] = row.count if row is not None else None
             if row is not None:
                 self.state.stream_counts[subject] = row.count
@@ -301,18 +357,32 @@ class _Loaded:
             if order_id not in self.sagas_before:
                 raise RuntimeError(f"the core created saga {order_id} it was not asked about")
             if before is None:
-                conn.execute(insert(t.orders).values(
-                    order_id=order_id, customer_id=saga.customer_id,
-                    order_number=saga.order_number, channel=saga.channel,
-                    state=saga.state.value, correlation_id=saga.correlation_id, saga=data,
-                    created_at=now_wall, updated_at=now_wall))
+                conn.execute(
+                    insert(t.orders).values(
+                        order_id=order_id,
+                        customer_id=saga.customer_id,
+                        order_number=saga.order_number,
+                        channel=saga.channel,
+                        state=saga.state.value,
+                        correlation_id=saga.correlation_id,
+                        saga=data,
+                        created_at=now_wall,
+                        updated_at=now_wall,
+                    )
+                )
             elif before != data:
-                conn.execute(update(t.orders).where(t.orders.c.order_id == order_id).values(
-                    state=saga.state.value, saga=data, updated_at=now_wall))
+                conn.execute(
+                    update(t.orders)
+                    .where(t.orders.c.order_id == order_id)
+                    .values(state=saga.state.value, saga=data, updated_at=now_wall)
+                )
         for key, order_id in state.order_numbers.items():
             if key not in self.numbers_before:
-                conn.execute(insert(t.order_numbers).values(
-                    customer_id=key[0], order_number=key[1], order_id=order_id))
+                conn.execute(
+                    insert(t.order_numbers).values(
+                        customer_id=key[0], order_number=key[1], order_id=order_id
+                    )
+                )
         for key, position in state.inventory.items():
             if key not in self.positions_before:
                 raise RuntimeError(f"the core touched stock position {key} it was not given")
@@ -322,19 +392,30 @@ class _Loaded:
             if before_pos is None:
                 conn.execute(insert(t.inventory_positions).values(node=key[0], sku=key[1], **row))
             elif before_pos != values:
-                conn.execute(update(t.inventory_positions).where(
-                    t.inventory_positions.c.node == key[0],
-                    t.inventory_positions.c.sku == key[1]).values(**row))
+                conn.execute(
+                    update(t.inventory_positions)
+                    .where(
+                        t.inventory_positions.c.node == key[0],
+                        t.inventory_positions.c.sku == key[1],
+                    )
+                    .values(**row)
+                )
         for customer_id, value in state.exposure.items():
             if customer_id not in self.exposure_before:
                 raise RuntimeError(f"the core changed exposure of {customer_id} it was not given")
             before_value = self.exposure_before[customer_id]
             if before_value is None:
-                conn.execute(insert(t.customer_exposure).values(
-                    customer_id=customer_id, open_value=str(value)))
+                conn.execute(
+                    insert(t.customer_exposure).values(
+                        customer_id=customer_id, open_value=str(value)
+                    )
+                )
             elif before_value != value:
-                conn.execute(update(t.customer_exposure).where(
-                    t.customer_exposure.c.customer_id == customer_id).values(open_value=str(value)))
+                conn.execute(
+                    update(t.customer_exposure)
+                    .where(t.customer_exposure.c.customer_id == customer_id)
+                    .values(open_value=str(value))
+                )
         for subject, count in state.stream_counts.items():
             before_count = self.streams_before.get(subject)
             if subject not in self.streams_before:
@@ -342,5 +423,8 @@ class _Loaded:
             if before_count is None:
                 conn.execute(insert(t.event_streams).values(subject=subject, count=count))
             elif before_count != count:
-                conn.execute(update(t.event_streams).where(
-                    t.event_streams.c.subject == subject).values(count=count))
+                conn.execute(
+                    update(t.event_streams)
+                    .where(t.event_streams.c.subject == subject)
+                    .values(count=count)
+                )

@@ -35,14 +35,23 @@ class Ticket:
 
 def _record(row: object) -> IdempotencyRecord:
     return IdempotencyRecord(
-        key=row.key, fingerprint=row.fingerprint,  # type: ignore[attr-defined]
+        key=row.key,
+        fingerprint=row.fingerprint,  # type: ignore[attr-defined]
         completed=row.status == COMPLETED,  # type: ignore[attr-defined]
-        status_code=row.response_status, body=row.response_body,  # type: ignore[attr-defined]
+        status_code=row.response_status,
+        body=row.response_body,  # type: ignore[attr-defined]
     )
 
 
-def claim(db: Database, scope: str, key: str | None, fingerprint: str, resource_id: str,
-          owner: str, lease: float) -> Ticket:
+def claim(
+    db: Database,
+    scope: str,
+    key: str | None,
+    fingerprint: str,
+    resource_id: str,
+    owner: str,
+    lease: float,
+) -> Ticket:
     """Own ``key`` for this request, or learn what to answer instead."""
     verdict = judge(key, fingerprint, None)
     if verdict is not Verdict.PROCEED:
@@ -52,24 +61,41 @@ def claim(db: Database, scope: str, key: str | None, fingerprint: str, resource_
     now = wall()
     try:
         with db.writer.connect() as conn, conn.begin():
-            conn.execute(insert(k).values(
-                scope=scope, key=key, fingerprint=fingerprint, resource_id=resource_id,
-                status=IN_FLIGHT, owner=owner, created_at=now, locked_until=now + lease))
+            conn.execute(
+                insert(k).values(
+                    scope=scope,
+                    key=key,
+                    fingerprint=fingerprint,
+                    resource_id=resource_id,
+                    status=IN_FLIGHT,
+                    owner=owner,
+                    created_at=now,
+                    locked_until=now + lease,
+                )
+            )
         return Ticket(Verdict.PROCEED, resource_id, owner)
     except IntegrityError:
         pass
 
     def take_over(conn: object) -> Ticket:
-        row = conn.execute(select(k).where(k.c.scope == scope, k.c.key == key)  # type: ignore[attr-defined]
-                           ).first()
+        row = conn.execute(
+            select(k).where(k.c.scope == scope, k.c.key == key)  # type: ignore[attr-defined]
+        ).first()
         if row is None:  # deleted meanwhile (expired records are pruned): try again
             return Ticket(Verdict.IN_FLIGHT, resource_id)
         found = judge(key, fingerprint, _record(row))
         if found is Verdict.IN_FLIGHT and row.locked_until < wall():
             # Its owner died or gave up: take the key over, resuming the same resource.
-            taken = conn.execute(update(k).where(  # type: ignore[attr-defined]
-                k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT,
-                k.c.owner == row.owner).values(owner=owner, locked_until=wall() + lease))
+            taken = conn.execute(
+                update(k)
+                .where(  # type: ignore[attr-defined]
+                    k.c.scope == scope,
+                    k.c.key == key,
+                    k.c.status == IN_FLIGHT,
+                    k.c.owner == row.owner,
+                )
+                .values(owner=owner, locked_until=wall() + lease)
+            )
             if taken.rowcount == 1:
                 return Ticket(Verdict.PROCEED, row.resource_id, owner)
         return Ticket(found, row.resource_id, row.owner, row.response_status, row.response_body)
@@ -77,15 +103,20 @@ def claim(db: Database, scope: str, key: str | None, fingerprint: str, resource_
     return db.write(take_over)
 
 
-def complete(db: Database, scope: str, key: str, owner: str, status: int,
-             body: str) -> tuple[int, str]:
+def complete(
+    db: Database, scope: str, key: str, owner: str, status: int, body: str
+) -> tuple[int, str]:
     """Store the response; if another owner completed the key first, theirs is the answer."""
     k = t.idempotency_keys
 
     def store(conn: object) -> tuple[int, str]:
-        done = conn.execute(update(k).where(  # type: ignore[attr-defined]
-            k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT
-        ).values(status=COMPLETED, response_status=status, response_body=body, owner=owner))
+        done = conn.execute(
+            update(k)
+            .where(  # type: ignore[attr-defined]
+                k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT
+            )
+            .values(status=COMPLETED, response_status=status, response_body=body, owner=owner)
+        )
         if done.rowcount == 1:
             return status, body
         row = conn.execute(select(k).where(k.c.scope == scope, k.c.key == key)).first()  # type: ignore[attr-defined]
@@ -97,6 +128,10 @@ def complete(db: Database, scope: str, key: str, owner: str, status: int,
 def release(db: Database, scope: str, key: str, owner: str) -> None:
     """Give the key up without an answer (the work could not finish): a retry may resume it."""
     k = t.idempotency_keys
-    db.write(lambda conn: conn.execute(update(k).where(
-        k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT, k.c.owner == owner
-    ).values(locked_until=0.0)))
+    db.write(
+        lambda conn: conn.execute(
+            update(k)
+            .where(k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT, k.c.owner == owner)
+            .values(locked_until=0.0)
+        )
+    )

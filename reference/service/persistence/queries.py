@@ -39,13 +39,28 @@ def order_saga(db: Database, order_id: str) -> dict[str, Any] | None:
     return row.saga if row is not None else None
 
 
-def list_orders(db: Database, *, after: int, limit: int, customer_id: str | None,
-                state: str | None, channel: str | None,
-                created_after: float | None) -> tuple[list[Any], int | None]:
+def list_orders(
+    db: Database,
+    *,
+    after: int,
+    limit: int,
+    customer_id: str | None,
+    state: str | None,
+    channel: str | None,
+    created_after: float | None,
+) -> tuple[list[Any], int | None]:
     o = t.orders
-    query = select(o.c.seq, o.c.order_id, o.c.order_number, o.c.customer_id, o.c.channel,
-                   o.c.state, o.c.correlation_id, o.c.created_at, o.c.updated_at
-                   ).where(o.c.seq > after)
+    query = select(
+        o.c.seq,
+        o.c.order_id,
+        o.c.order_number,
+        o.c.customer_id,
+        o.c.channel,
+        o.c.state,
+        o.c.correlation_id,
+        o.c.created_at,
+        o.c.updated_at,
+    ).where(o.c.seq > after)
     if customer_id is not None:
         query = query.where(o.c.customer_id == customer_id)
     if state is not None:
@@ -61,8 +76,15 @@ def list_orders(db: Database, *, after: int, limit: int, customer_id: str | None
     return rows, (rows[-1].seq if more and rows else None)
 
 
-def events(db: Database, *, after: int, limit: int, subject: str | None, type_: str | None,
-           correlation_id: str | None) -> tuple[list[dict[str, Any]], int]:
+def events(
+    db: Database,
+    *,
+    after: int,
+    limit: int,
+    subject: str | None,
+    type_: str | None,
+    correlation_id: str | None,
+) -> tuple[list[dict[str, Any]], int]:
     """CloudEvents after ``after`` in commit (seq) order, and the seq to continue from."""
     o = t.outbox
     query = select(o.c.seq, o.c.payload).where(o.c.seq > after)
@@ -79,18 +101,28 @@ def events(db: Database, *, after: int, limit: int, subject: str | None, type_: 
 
 def invoice(db: Database, invoice_id: str) -> dict[str, Any] | None:
     with db.read() as conn:
-        row = conn.execute(select(t.invoices.c.body).where(
-            t.invoices.c.invoice_id == invoice_id)).first()
+        row = conn.execute(
+            select(t.invoices.c.body).where(t.invoices.c.invoice_id == invoice_id)
+        ).first()
     return row.body if row is not None else None
 
 
 def shipments_of(db: Database, order_id: str) -> list[dict[str, Any]]:
     s = t.shipments
     with db.read() as conn:
-        rows = conn.execute(select(s).where(s.c.order_id == order_id).order_by(s.c.created_at)
-                            ).all()
-    return [{"shipment_id": r.shipment_id, "node": r.node, "carrier": r.carrier,
-             "units": r.units, "lines": r.lines} for r in rows]
+        rows = conn.execute(
+            select(s).where(s.c.order_id == order_id).order_by(s.c.created_at)
+        ).all()
+    return [
+        {
+            "shipment_id": r.shipment_id,
+            "node": r.node,
+            "carrier": r.carrier,
+            "units": r.units,
+            "lines": r.lines,
+        }
+        for r in rows
+    ]
 
 
 def positions(db: Database, sku: str) -> list[Any]:

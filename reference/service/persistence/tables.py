@@ -21,7 +21,8 @@ from sqlalchemy import (
 metadata = MetaData()
 
 orders = Table(
-    "orders", metadata,
+    "orders",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("order_id", String(64), nullable=False, unique=True),
     Column("customer_id", String(64), nullable=False, index=True),
@@ -37,14 +38,16 @@ orders = Table(
 
 # The hub's duplicate rule: one accepted-for-checking order per (customer, order number).
 order_numbers = Table(
-    "order_numbers", metadata,
+    "order_numbers",
+    metadata,
     Column("customer_id", String(64), primary_key=True),
     Column("order_number", String(64), primary_key=True),
     Column("order_id", String(64), nullable=False),
 )
 
 inventory_positions = Table(
-    "inventory_positions", metadata,
+    "inventory_positions",
+    metadata,
     Column("node", String(64), primary_key=True),
     Column("sku", String(64), primary_key=True),
     Column("on_hand", Integer, nullable=False, default=0),
@@ -55,20 +58,23 @@ inventory_positions = Table(
 )
 
 customer_exposure = Table(
-    "customer_exposure", metadata,
+    "customer_exposure",
+    metadata,
     Column("customer_id", String(64), primary_key=True),
     Column("open_value", String(40), nullable=False),
 )
 
 # Per-subject event counters for events that are not about an order (stock positions).
 event_streams = Table(
-    "event_streams", metadata,
+    "event_streams",
+    metadata,
     Column("subject", String(200), primary_key=True),
     Column("count", Integer, nullable=False),
 )
 
 idempotency_keys = Table(
-    "idempotency_keys", metadata,
+    "idempotency_keys",
+    metadata,
     Column("scope", String(200), primary_key=True),
     Column("key", String(255), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
@@ -82,7 +88,8 @@ idempotency_keys = Table(
 )
 
 outbox = Table(
-    "outbox", metadata,
+    "outbox",
+    metadata,
     Column("seq", Integer, primary_key=True, autoincrement=True),
     Column("event_id", String(200), nullable=False, unique=True),
     Column("type", String(64), nullable=False),
@@ -97,7 +104,8 @@ outbox = Table(
 # Durable effects: calls to perform and timers to fire. A row is claimed with a lease; a
 # process that dies leaves a lease that expires, and another process takes the row over.
 pending_effects = Table(
-    "pending_effects", metadata,
+    "pending_effects",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("kind", String(16), nullable=False),  # call | timer
     Column("call_id", String(300), nullable=False, index=True),
@@ -112,7 +120,8 @@ pending_effects = Table(
 )
 
 dead_letters = Table(
-    "dead_letters", metadata,
+    "dead_letters",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("call_id", String(300), nullable=False),
     Column("order_id", String(64), nullable=False, index=True),
@@ -125,7 +134,8 @@ dead_letters = Table(
 )
 
 invoices = Table(
-    "invoices", metadata,
+    "invoices",
+    metadata,
     Column("invoice_id", String(128), primary_key=True),
     Column("order_id", String(64), nullable=False, index=True),
     Column("shipment_id", String(128), nullable=False),
@@ -135,7 +145,8 @@ invoices = Table(
 )
 
 shipments = Table(
-    "shipments", metadata,
+    "shipments",
+    metadata,
     Column("shipment_id", String(128), primary_key=True),
     Column("order_id", String(64), nullable=False, index=True),
     Column("node", String(64), nullable=False),
@@ -146,13 +157,24 @@ shipments = Table(
 )
 
 service_meta = Table(
-    "service_meta", metadata,
+    "service_meta",
+    metadata,
     Column("name", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
 
 __all__ = [
-    "customer_exposure", "dead_letters", "event_streams", "idempotency_keys", "inventory_positions",
-    "invoices", "metadata", "order_numbers", "orders", "outbox", "pending_effects",
-    "service_meta", "shipments",
+    "customer_exposure",
+    "dead_letters",
+    "event_streams",
+    "idempotency_keys",
+    "inventory_positions",
+    "invoices",
+    "metadata",
+    "order_numbers",
+    "orders",
+    "outbox",
+    "pending_effects",
+    "service_meta",
+    "shipments",
 ]

@@ -74,8 +74,10 @@ def _implied(order: dict[str, Any], shipments: int) -> list[str]:
         if line["shipped"] + line["cancelled"] != line["quantity"] or line["backordered"]:
             wrong.append(f"line {line['line_no']} does not add up: {line}")
     if order["shipments"] != shipments or len(order["invoices"]) != shipments:
-        wrong.append(f"{order['shipments']} shipments, {shipments} confirmed, "
-                     f"{len(order['invoices'])} invoices")
+        wrong.append(
+            f"{order['shipments']} shipments, {shipments} confirmed, "
+            f"{len(order['invoices'])} invoices"
+        )
     return wrong
 
 
@@ -104,19 +106,23 @@ def test_orders_survive_three_sigkills(database_url: str, tmp_path) -> None:  # 
                     break
                 time.sleep(0.5)
             events = all_events(client)
-            created = {key: body["order_id"] for key, (status, body) in clients.answers.items()
-                       if status == 201}
+            created = {
+                key: body["order_id"]
+                for key, (status, body) in clients.answers.items()
+                if status == 201
+            }
             answered = set(created.values()) | {
-                body.get("order_id") for status, body in clients.answers.values() if status == 422}
+                body.get("order_id") for status, body in clients.answers.values() if status == 422
+            }
             accepted = Counter(e["subject"] for e in events if e["type"] == "OrderAccepted")
             confirmed = Counter(e["subject"] for e in events if e["type"] == "ShipmentConfirmed")
             in_db = {o["order_id"]: o for o in orders}
             numbers = Counter(o["order_number"] for o in orders)
 
-            lost = [oid for oid in created.values()
-                    if oid not in in_db or accepted[oid] == 0]
-            duplicated = ([oid for oid, n in accepted.items() if n > 1]
-                          + [num for num, n in numbers.items() if n > 1])
+            lost = [oid for oid in created.values() if oid not in in_db or accepted[oid] == 0]
+            duplicated = [oid for oid, n in accepted.items() if n > 1] + [
+                num for num, n in numbers.items() if n > 1
+            ]
             unexpected = [oid for oid in in_db if oid not in answered]
             for oid in created.values():
                 if oid in in_db:
@@ -124,10 +130,12 @@ def test_orders_survive_three_sigkills(database_url: str, tmp_path) -> None:  # 
                     wrong = _implied(order, confirmed[oid])
                     if wrong:
                         unexpected.append(f"{oid}: {wrong}")
-        print(f"\ncrash ({database_url.split(':')[0]}): {len(clients.answers)} orders answered "
-              f"({len(created)} created), "
-              f"{KILLS} SIGKILLs, retries {dict(clients.retries)}; "
-              f"lost={len(lost)} duplicated={len(duplicated)} unexpected={len(unexpected)}")
+        print(
+            f"\ncrash ({database_url.split(':')[0]}): {len(clients.answers)} orders answered "
+            f"({len(created)} created), "
+            f"{KILLS} SIGKILLs, retries {dict(clients.retries)}; "
+            f"lost={len(lost)} duplicated={len(duplicated)} unexpected={len(unexpected)}"
+        )
         assert clients.retries, "the kills did not interrupt any client; the test proves nothing"
         assert len(created) >= 20
         assert (lost, duplicated, unexpected) == ([], [], [])

@@ -45,11 +45,17 @@ def _plan() -> tuple[Any, Any, list[dict[str, Any]], dict[int, tuple[str, int]]]
     skus = sorted(estate.skus)[:200]
     lines, where = [], {}
     for g, group in enumerate(STOCK):
-        for sku in skus[g * 50:(g + 1) * 50]:
+        for sku in skus[g * 50 : (g + 1) * 50]:
             for k in range(3):
                 line_no = len(lines) + 1
-                lines.append({"line_no": line_no, "sku": sku, "quantity": 10, "unit_price":
-                              str(estate.contract_prices[(customer.customer_id, sku)])})
+                lines.append(
+                    {
+                        "line_no": line_no,
+                        "sku": sku,
+                        "quantity": 10,
+                        "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
+                    }
+                )
                 where[line_no] = (group, k)
     return estate, customer, lines, where
 
@@ -64,17 +70,25 @@ def _post(client: httpx.Client, path: str, body: Any, key: str) -> httpx.Respons
 
 
 def test_a_600_line_order_is_split_partially_shipped_and_backordered(
-        sqlite_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    sqlite_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     estate, customer, lines, where = _plan()
-    with Service(sqlite_url, tmp_path, "--wms-confirm", "api") as service, \
-            httpx.Client(base_url=service.url, timeout=60) as client:
+    with (
+        Service(sqlite_url, tmp_path, "--wms-confirm", "api") as service,
+        httpx.Client(base_url=service.url, timeout=60) as client,
+    ):
         skus = sorted({line["sku"] for line in lines})
         for n, node in enumerate(NODES):
-            counts = [{"sku": sku, "on_hand": STOCK[list(STOCK)[i // 50]][n]}
-                      for i, sku in enumerate(skus)]
-            reply = _post(client, "/v1/inventory/snapshots",
-                          {"snapshot_id": f"count-{node}", "node_id": node, "lines": counts},
-                          f"snap-{node}")
+            counts = [
+                {"sku": sku, "on_hand": STOCK[list(STOCK)[i // 50]][n]}
+                for i, sku in enumerate(skus)
+            ]
+            reply = _post(
+                client,
+                "/v1/inventory/snapshots",
+                {"snapshot_id": f"count-{node}", "node_id": node, "lines": counts},
+                f"snap-{node}",
+            )
             assert reply.status_code == 201, reply.text
             differing = sum(estate.stock[node][c["sku"]] != c["on_hand"] for c in counts)
             assert len(reply.json()["exceptions"]) == differing
@@ -82,11 +96,21 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
         availability = client.get("/v1/availability", params={"sku": three}).json()
         assert [n["available"] for n in availability["nodes"]] == [7, 7, 7]
 
-        order = {"order_number": "PO-WEB-600", "customer_id": customer.customer_id,
-                 "channel": "web", "currency": "USD",
-                 "ship_to": {"name": "Receiving", "line1": "1 Dock Way", "city": "Anytown",
-                             "region": customer.region, "postal_code": "00000", "country": "US"},
-                 "lines": lines}
+        order = {
+            "order_number": "PO-WEB-600",
+            "customer_id": customer.customer_id,
+            "channel": "web",
+            "currency": "USD",
+            "ship_to": {
+                "name": "Receiving",
+                "line1": "1 Dock Way",
+                "city": "Anytown",
+                "region": customer.region,
+                "postal_code": "00000",
+                "country": "US",
+            },
+            "lines": lines,
+        }
         created = _post(client, "/v1/orders", order, "web-600")
         assert created.status_code == 201, created.text[:1000]
         placed = created.json()
@@ -97,8 +121,10 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
             assert line["allocations"] == ALLOCATED[group][k], line
             assert line["backordered"] == BACKORDERED[group][k], line
         order_id = placed["order_id"]
-        assert [n["available"] for n in client.get(
-            "/v1/availability", params={"sku": three}).json()["nodes"]] == [0, 0, 0]
+        assert [
+            n["available"]
+            for n in client.get("/v1/availability", params={"sku": three}).json()["nodes"]
+        ] == [0, 0, 0]
 
         released = {r["node"]: r["lines"] for r in placed["releases"]}
         sku_of = {line["line_no"]: line["sku"] for line in lines}
@@ -107,19 +133,39 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
             for line_no, units in released[node].items():
                 group, k = where[int(line_no)]
                 short = node == "DC-DFW" and group == "three" and k == 1
-                ship.append({"line_no": int(line_no), "sku": sku_of[int(line_no)],
-                             "quantity": 1 if short else units})
-            reply = _post(client, "/v1/shipments", {"shipment_id": f"SH-600-{node}",
-                                                    "order_id": order_id, "node_id": node,
-                                                    "carrier": "FREIGHTLINE", "lines": ship},
-                          f"ship-{node}")
+                ship.append(
+                    {
+                        "line_no": int(line_no),
+                        "sku": sku_of[int(line_no)],
+                        "quantity": 1 if short else units,
+                    }
+                )
+            reply = _post(
+                client,
+                "/v1/shipments",
+                {
+                    "shipment_id": f"SH-600-{node}",
+                    "order_id": order_id,
+                    "node_id": node,
+                    "carrier": "FREIGHTLINE",
+                    "lines": ship,
+                },
+                f"ship-{node}",
+            )
             assert reply.status_code == 201, reply.text[:1000]
             if node == "DC-ATL":
                 assert reply.json()["order"]["state"] == "partially_shipped"
-        again = _post(client, "/v1/shipments", {"shipment_id": "SH-600-DC-ATL-AGAIN",
-                                                "order_id": order_id, "node_id": "DC-ATL",
-                                                "lines": [{"line_no": 1, "sku": sku_of[1],
-                                                           "quantity": 10}]}, "ship-again")
+        again = _post(
+            client,
+            "/v1/shipments",
+            {
+                "shipment_id": "SH-600-DC-ATL-AGAIN",
+                "order_id": order_id,
+                "node_id": "DC-ATL",
+                "lines": [{"line_no": 1, "sku": sku_of[1], "quantity": 10}],
+            },
+            "ship-again",
+        )
         assert again.status_code == 201 and again.json()["applied"] is False
 
         deadline = time.monotonic() + 30
@@ -142,8 +188,7 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
         events = all_events(client, subject=order_id)
         assert len({e["id"] for e in events}) == len(events)
         kinds = Counter(e["type"] for e in events)
-        causes = Counter(e["data"]["cause"] for e in events
-                         if e["type"] == "LineBackordered")
+        causes = Counter(e["data"]["cause"] for e in events if e["type"] == "LineBackordered")
         assert causes == {"no_stock": 50 + 150, "short_pick": 50}
         assert kinds["LineShortPicked"] == 50 and kinds["ShipmentConfirmed"] == 3
         assert kinds["BackorderCancelled"] == 50 + 50 + 150 and kinds["OrderClosed"] == 1

@@ -50,8 +50,15 @@ def postgres_database() -> Iterator[str]:
 class Service:
     """One ``crossdock serve`` process; ``restart`` keeps the port and the database."""
 
-    def __init__(self, database_url: str, log_dir: Path, *args: str, port: int | None = None,
-                 cwd: Path | None = None, command: list[str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_dir: Path,
+        *args: str,
+        port: int | None = None,
+        cwd: Path | None = None,
+        command: list[str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.port = port or free_port()
         self.args = list(args)
@@ -71,14 +78,20 @@ class Service:
         argv = [*self.command, "serve", "--port", str(self.port), *self.args]
         if self.database_url:
             argv += ["--database-url", self.database_url]
-        self.process = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                        cwd=self.cwd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.process = subprocess.Popen(
+            argv,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=self.cwd,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
         log.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"service exited with {self.process.returncode}:\n"
-                                   + self.log_text())
+                raise RuntimeError(
+                    f"service exited with {self.process.returncode}:\n" + self.log_text()
+                )
             try:
                 if httpx.get(self.url + "/readyz", timeout=1.0).status_code == 200:
                     return self
@@ -112,8 +125,9 @@ class Service:
         self.stop()
 
 
-def order_body(number: str, *, seed: int = 7, customer_index: int = 0, lines: int = 2,
-               quantity: int = 1) -> dict[str, Any]:
+def order_body(
+    number: str, *, seed: int = 7, customer_index: int = 0, lines: int = 2, quantity: int = 1
+) -> dict[str, Any]:
     """A valid order for the demo estate of ``seed``: contract prices, stocked SKUs."""
     estate = _estate(seed)
     good = [c for c in estate.customers if c.credit_limit >= 100_000]
@@ -121,13 +135,27 @@ def order_body(number: str, *, seed: int = 7, customer_index: int = 0, lines: in
     stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
     sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
     return {
-        "order_number": number, "customer_id": customer.customer_id, "channel": "web",
+        "order_number": number,
+        "customer_id": customer.customer_id,
+        "channel": "web",
         "currency": "USD",
-        "ship_to": {"name": "Receiving", "line1": "1 Dock Way", "city": "Anytown",
-                    "region": customer.region, "postal_code": "00000", "country": "US"},
-        "lines": [{"line_no": n, "sku": sku, "quantity": quantity,
-                   "unit_price": str(estate.contract_prices[(customer.customer_id, sku)])}
-                  for n, sku in enumerate(sellable[:lines], start=1)],
+        "ship_to": {
+            "name": "Receiving",
+            "line1": "1 Dock Way",
+            "city": "Anytown",
+            "region": customer.region,
+            "postal_code": "00000",
+            "country": "US",
+        },
+        "lines": [
+            {
+                "line_no": n,
+                "sku": sku,
+                "quantity": quantity,
+                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
+            }
+            for n, sku in enumerate(sellable[:lines], start=1)
+        ],
     }
 
 
@@ -169,6 +197,7 @@ def all_events(client: httpx.Client, **filters: str) -> list[dict[str, Any]]:
 
 
 # -- fixtures, imported by the conftest of each service test folder --------------------------
+
 
 @pytest.fixture
 def sqlite_url(tmp_path) -> str:  # type: ignore[no-untyped-def]

@@ -17,8 +17,10 @@ PROBLEM = "application/problem+json"
 @pytest.fixture(scope="module")
 def client(tmp_path_factory) -> Iterator[httpx.Client]:  # type: ignore[no-untyped-def]
     where = tmp_path_factory.mktemp("bad-input")
-    with Service(f"sqlite:///{where / 'crossdock.db'}", where) as service, \
-            httpx.Client(base_url=service.url, timeout=60) as http:
+    with (
+        Service(f"sqlite:///{where / 'crossdock.db'}", where) as service,
+        httpx.Client(base_url=service.url, timeout=60) as http,
+    ):
         yield http
 
 
@@ -102,9 +104,11 @@ def test_a_duplicate_order_number_is_rejected_naming_it(client: httpx.Client) ->
 
 
 def test_malformed_json_and_non_objects_are_named(client: httpx.Client) -> None:
-    response = client.post("/v1/orders", content=b'{"order_number": ',
-                           headers={"Idempotency-Key": "bad-9", "content-type":
-                                    "application/json"})
+    response = client.post(
+        "/v1/orders",
+        content=b'{"order_number": ',
+        headers={"Idempotency-Key": "bad-9", "content-type": "application/json"},
+    )
     assert response.status_code == 422
     assert "body" in _fields(response)
     assert 400 <= _post(client, [1, 2, 3], "bad-10").status_code < 500
@@ -120,10 +124,17 @@ def test_query_parameters_out_of_bounds_are_named(client: httpx.Client) -> None:
 
 def test_a_shipment_for_a_node_never_released_to_is_named(client: httpx.Client) -> None:
     created = _post(client, order_body("PO-BAD-11"), "bad-11").json()
-    node = next(n for n in ("DC-ATL", "DC-DFW", "DC-RNO")
-                if n not in {r["node"] for r in created["releases"]})
-    shipment = {"shipment_id": "SH-X", "order_id": created["order_id"], "node_id": node,
-                "lines": [{"line_no": 1, "sku": created["lines"][0]["sku"], "quantity": 1}]}
+    node = next(
+        n
+        for n in ("DC-ATL", "DC-DFW", "DC-RNO")
+        if n not in {r["node"] for r in created["releases"]}
+    )
+    shipment = {
+        "shipment_id": "SH-X",
+        "order_id": created["order_id"],
+        "node_id": node,
+        "lines": [{"line_no": 1, "sku": created["lines"][0]["sku"], "quantity": 1}],
+    }
     response = client.post("/v1/shipments", json=shipment, headers={"Idempotency-Key": "s-11"})
     assert response.status_code == 422
     assert _fields(response) == {"node_id"}

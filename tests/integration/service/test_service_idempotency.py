@@ -28,20 +28,24 @@ async def _race(url: str, keys: int) -> dict[str, list[tuple[int, str, str | Non
         async def one_key(n: int) -> None:
             key = f"idem-{n:04d}"
             body = order_body(f"PO-IDEM-{n:04d}", customer_index=n)
-            answers[key] = list(await asyncio.gather(
-                *(send(key, body) for _ in range(CLIENTS_PER_KEY))))
+            answers[key] = list(
+                await asyncio.gather(*(send(key, body) for _ in range(CLIENTS_PER_KEY)))
+            )
 
         await asyncio.gather(*(one_key(n) for n in range(keys)))
     return answers
 
 
 def test_each_key_creates_exactly_one_order_however_many_clients_send_it(
-        database_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    database_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     with Service(database_url, tmp_path) as service:
         answers = asyncio.run(_race(service.url, KEYS))
         statuses = Counter(status for replies in answers.values() for status, _, _ in replies)
-        print(f"\n{database_url.split(':')[0]}: {KEYS} keys x {CLIENTS_PER_KEY} clients -> "
-              f"{dict(statuses)}")
+        print(
+            f"\n{database_url.split(':')[0]}: {KEYS} keys x {CLIENTS_PER_KEY} clients -> "
+            f"{dict(statuses)}"
+        )
         for key, replies in answers.items():
             final = {(status, text) for status, text, _ in replies if status != 409}
             assert len(final) == 1, f"{key}: different answers {final}"
@@ -61,8 +65,9 @@ def test_each_key_creates_exactly_one_order_however_many_clients_send_it(
             assert retry.text == next(t for s, t, _ in answers["idem-0007"] if s == 201)
 
             changed = dict(body, order_number="PO-SOMETHING-ELSE")
-            mismatch = client.post("/v1/orders", json=changed,
-                                   headers={"Idempotency-Key": "idem-0007"})
+            mismatch = client.post(
+                "/v1/orders", json=changed, headers={"Idempotency-Key": "idem-0007"}
+            )
             assert mismatch.status_code == 422
             assert mismatch.headers["content-type"] == "application/problem+json"
             assert mismatch.json()["errors"][0]["field"] == "Idempotency-Key"

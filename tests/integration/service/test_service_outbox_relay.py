@@ -26,8 +26,11 @@ def test_every_event_reaches_a_subscriber_once_and_is_marked_delivered(tmp_path)
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://hub") as client:
-                created = await client.post("/v1/orders", json=order_body("PO-RELAY-1"),
-                                            headers={"Idempotency-Key": str(uuid.uuid4())})
+                created = await client.post(
+                    "/v1/orders",
+                    json=order_body("PO-RELAY-1"),
+                    headers={"Idempotency-Key": str(uuid.uuid4())},
+                )
                 assert created.status_code == 201, created.text
                 order_id = created.json()["order_id"]
                 for _ in range(200):
@@ -44,7 +47,8 @@ def test_every_event_reaches_a_subscriber_once_and_is_marked_delivered(tmp_path)
     assert all(e["correlationid"] == seen[0]["correlationid"] for e in seen)
     engine = create_engine(url)
     with engine.connect() as conn:
-        undelivered = conn.execute(select(func.count()).select_from(t.outbox).where(
-            t.outbox.c.delivered_at.is_(None))).scalar_one()
+        undelivered = conn.execute(
+            select(func.count()).select_from(t.outbox).where(t.outbox.c.delivered_at.is_(None))
+        ).scalar_one()
     engine.dispose()
     assert undelivered == 0

@@ -14,7 +14,8 @@ KEYS = 40
 
 
 def test_the_same_key_raced_to_two_processes_makes_exactly_one_order(
-        postgres_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    postgres_url: str, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     with Service(postgres_url, tmp_path) as one, Service(postgres_url, tmp_path) as two:
 
         async def race() -> dict[str, list[tuple[int, str]]]:
@@ -22,15 +23,21 @@ def test_the_same_key_raced_to_two_processes_makes_exactly_one_order(
             async with httpx.AsyncClient(timeout=60) as client:
 
                 async def send(url: str, key: str, body: dict) -> tuple[int, str]:  # type: ignore[type-arg]
-                    r = await client.post(url + "/v1/orders", json=body,
-                                          headers={"Idempotency-Key": key})
+                    r = await client.post(
+                        url + "/v1/orders", json=body, headers={"Idempotency-Key": key}
+                    )
                     return r.status_code, r.text
 
                 async def one_key(n: int) -> None:
                     key, body = f"twin-{n}", order_body(f"PO-TWO-{n:03d}", customer_index=n)
-                    answers[key] = list(await asyncio.gather(
-                        send(one.url, key, body), send(two.url, key, body),
-                        send(two.url, key, body), send(one.url, key, body)))
+                    answers[key] = list(
+                        await asyncio.gather(
+                            send(one.url, key, body),
+                            send(two.url, key, body),
+                            send(two.url, key, body),
+                            send(one.url, key, body),
+                        )
+                    )
 
                 await asyncio.gather(*(one_key(n) for n in range(KEYS)))
             return answers

@@ -25,8 +25,9 @@ PAIRS = [
 ]
 
 
-@pytest.mark.parametrize(("lifecycle", "state", "message"), PAIRS,
-                         ids=[f"{n}-{s.value}-{m.value}" for n, s, m in PAIRS])
+@pytest.mark.parametrize(
+    ("lifecycle", "state", "message"), PAIRS, ids=[f"{n}-{s.value}-{m.value}" for n, s, m in PAIRS]
+)
 def test_every_pair_is_legal_by_the_table_or_raises_the_typed_error(lifecycle, state, message):
     row = LIFECYCLES[lifecycle].get(state, {})
     if message in row:

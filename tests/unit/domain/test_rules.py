@@ -30,8 +30,9 @@ def test_money_rounds_half_even_to_the_minor_unit():
 
 
 def test_available_to_sell_subtracts_allocated_quarantined_and_safety_stock():
-    position = StockPosition(on_hand=100, allocated=30, quarantined=5, safety_stock=10,
-                             in_transit=50)
+    position = StockPosition(
+        on_hand=100, allocated=30, quarantined=5, safety_stock=10, in_transit=50
+    )
     assert position.available_to_sell() == 55
 
 
@@ -83,7 +84,13 @@ def test_an_invoice_journal_balances_and_ties_to_the_total():
 
 
 def test_an_unbalanced_journal_is_refused_with_both_sides_named():
-    journal = Journal("JE-2", "USD", (JournalLine("1200-AR", debit=Decimal("10")),
-                                      JournalLine("4000-REVENUE", credit=Decimal("9"))))
+    journal = Journal(
+        "JE-2",
+        "USD",
+        (
+            JournalLine("1200-AR", debit=Decimal("10")),
+            JournalLine("4000-REVENUE", credit=Decimal("9")),
+        ),
+    )
     with pytest.raises(UnbalancedJournal, match="debits 10 != credits 9"):
         balanced(journal)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import PRICES, order
+from small_distributor import PRICES, order
 
 from reference.domain.errors import IllegalTransition
 from reference.domain.lifecycle import State
@@ -35,8 +35,15 @@ def test_a_valid_order_is_accepted_shipped_invoiced_and_closed(driver_for):
     assert saga.state is State.CLOSED
     assert [ln.state for ln in saga.lines.values()] == [State.CLOSED, State.CLOSED]
     assert driver.types("SO-1") == [
-        "OrderReceived", "OrderAccepted", "LineAllocated", "LineAllocated", "OrderReleased",
-        "ShipmentConfirmed", "InvoiceRequested", "InvoicePosted", "OrderClosed",
+        "OrderReceived",
+        "OrderAccepted",
+        "LineAllocated",
+        "LineAllocated",
+        "OrderReleased",
+        "ShipmentConfirmed",
+        "InvoiceRequested",
+        "InvoicePosted",
+        "OrderClosed",
     ]
     posted = next(e for e in driver.events if e.type == "InvoicePosted")
     assert posted.data["net"] == str(Decimal("12.40") * 10 + Decimal("8.95") * 4)
@@ -46,16 +53,18 @@ def test_a_valid_order_is_accepted_shipped_invoiced_and_closed(driver_for):
 def test_a_line_one_node_can_fill_goes_to_that_node_whole(driver_for):
     driver = driver_for({(ATL, PIPE): 5, (DFW, PIPE): 20})
     saga = place(driver, order((PIPE, 10)))
-    assert {e.data["node"]: e.data["quantity"] for e in driver.events
-            if e.type == "LineAllocated"} == {DFW: 10}
+    assert {
+        e.data["node"]: e.data["quantity"] for e in driver.events if e.type == "LineAllocated"
+    } == {DFW: 10}
     assert not saga.was_split
 
 
 def test_a_line_no_node_can_fill_is_split_across_nodes_in_preference_order(driver_for):
     driver = driver_for({(ATL, PIPE): 6, (DFW, PIPE): 3, (RNO, PIPE): 4})
     saga = place(driver, order((PIPE, 12)))
-    allocations = [(e.data["node"], e.data["quantity"]) for e in driver.events
-                   if e.type == "LineAllocated"]
+    allocations = [
+        (e.data["node"], e.data["quantity"]) for e in driver.events if e.type == "LineAllocated"
+    ]
     assert allocations == [(ATL, 6), (DFW, 3), (RNO, 3)]
     assert saga.was_split and saga.shipments == 3 and len(saga.invoices) == 3
     assert saga.lines[1].shipped == 12 and saga.state is State.CLOSED
@@ -67,12 +76,18 @@ def test_what_no_node_has_is_backordered_then_cancelled_at_close_never_overwritt
     pipe, breaker = saga.lines[1], saga.lines[2]
     assert (pipe.ordered, pipe.shipped, pipe.cancelled) == (10, 7, 3)
     assert (breaker.ordered, breaker.shipped, breaker.cancelled, breaker.state) == (
-        3, 0, 3, State.CANCELLED)
+        3,
+        0,
+        3,
+        State.CANCELLED,
+    )
     assert saga.was_backordered and saga.was_partially_shipped
     assert saga.state is State.CLOSED
     cancelled = [e.data for e in driver.events if e.type == "BackorderCancelled"]
-    assert cancelled == [{"line_no": 1, "sku": PIPE, "quantity": 3},
-                         {"line_no": 2, "sku": BREAKER, "quantity": 3}]
+    assert cancelled == [
+        {"line_no": 1, "sku": PIPE, "quantity": 3},
+        {"line_no": 2, "sku": BREAKER, "quantity": 3},
+    ]
 
 
 def test_an_order_nothing_can_be_shipped_for_is_cancelled(driver_for):
@@ -101,10 +116,15 @@ def test_a_short_pick_ships_less_and_backorders_the_rest(driver_for):
     [
         ({"customer": "NOBODY"}, "customer_id: 'NOBODY' is not a customer in ERP"),
         ({"customer": "HELD-CO"}, "customer_id: 'HELD-CO' is on credit hold in ERP"),
-        ({"price": {**PRICES, PIPE: Decimal("11.00")}},
-         "lines[0].unit_price: 11.00 differs from the contract price 12.40"),
+        (
+            {"price": {**PRICES, PIPE: Decimal("11.00")}},
+            "lines[0].unit_price: 11.00 differs from the contract price 12.40",
+        ),
         ({"region": "CA"}, "lines[1].sku: 'SOLVENT-CEMENT-CHM' may not ship to region 'CA'"),
-        ({"customer": "TINY-HARDWARE"}, "credit: order value 130.10 exceeds the available credit 50"),
+        (
+            {"customer": "TINY-HARDWARE"},
+            "credit: order value 130.10 exceeds the available credit 50",
+        ),
     ],
 )
 def test_an_order_erp_cannot_accept_is_rejected_with_a_reason_naming_the_field(
@@ -147,8 +167,9 @@ def test_an_answer_the_saga_no_longer_waits_for_is_ignored(driver_for):
 def _call_of(saga, operation):
     from reference.hub import CallSystem
 
-    return CallSystem(f"{saga.order_id}:{operation}:erp", "erp", operation, {}, saga.order_id,
-                      saga.correlation_id)
+    return CallSystem(
+        f"{saga.order_id}:{operation}:erp", "erp", operation, {}, saga.order_id, saga.correlation_id
+    )
 
 
 def test_cancel_before_release_frees_the_allocation(driver_for):
@@ -156,9 +177,18 @@ def test_cancel_before_release_frees_the_allocation(driver_for):
     hub = driver.hub
     hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0)
     check = hub.saga("SO-1")
-    replied = hub.decide(SystemReplied(_call_of(check, "check_order"), {
-        "customer_known": True, "credit_limit": "1000", "prices": {PIPE: "12.40"},
-        "restricted": []}), 1.0)
+    replied = hub.decide(
+        SystemReplied(
+            _call_of(check, "check_order"),
+            {
+                "customer_known": True,
+                "credit_limit": "1000",
+                "prices": {PIPE: "12.40"},
+                "restricted": [],
+            },
+        ),
+        1.0,
+    )
     assert hub.state.inventory.position(ATL, PIPE).allocated == 5
     assert {e.operation for e in replied.effects} == {"create_sales_order", "rate"}
     cancelled = hub.decide(CancelOrder("SO-1"), 2.0)
@@ -179,9 +209,15 @@ def test_cancel_once_a_warehouse_holds_the_order_is_refused(driver_for, erp):
     hub = driver.hub
     hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0)
     saga = hub.saga("SO-1")
-    hub.decide(SystemReplied(_call_of(saga, "check_order"),
-                             erp.handle("check_order", {"customer_id": "ACME-PLUMBING",
-                                                        "region": "GA", "skus": [PIPE]})), 1.0)
+    hub.decide(
+        SystemReplied(
+            _call_of(saga, "check_order"),
+            erp.handle(
+                "check_order", {"customer_id": "ACME-PLUMBING", "region": "GA", "skus": [PIPE]}
+            ),
+        ),
+        1.0,
+    )
     from reference.hub import CallSystem
 
     rate = CallSystem("SO-1:rate:tms:DC-ATL", "tms", "rate", {"node": ATL}, "SO-1", "c")
@@ -209,13 +245,28 @@ def test_a_wms_that_only_acknowledges_confirms_the_shipment_later(driver_for):
 
 def test_movements_and_snapshots_update_the_projection_and_report_differences(driver_for):
     driver = driver_for({(ATL, PIPE): 10})
-    driver.send(RecordMovement(InventoryMovement(movement_id="M-1", node_id=ATL, sku=PIPE,
-                                                 kind=MovementKind.RECEIPT, quantity=5)))
-    driver.send(RecordMovement(InventoryMovement(movement_id="M-2", node_id=ATL, sku=PIPE,
-                                                 kind=MovementKind.QUARANTINE, quantity=3)))
+    driver.send(
+        RecordMovement(
+            InventoryMovement(
+                movement_id="M-1", node_id=ATL, sku=PIPE, kind=MovementKind.RECEIPT, quantity=5
+            )
+        )
+    )
+    driver.send(
+        RecordMovement(
+            InventoryMovement(
+                movement_id="M-2", node_id=ATL, sku=PIPE, kind=MovementKind.QUARANTINE, quantity=3
+            )
+        )
+    )
     assert driver.hub.state.inventory.available(ATL, PIPE) == 12
-    driver.send(ReconcileSnapshot(InventorySnapshot(
-        snapshot_id="S-1", node_id=ATL, lines=[SnapshotLine(sku=PIPE, on_hand=11)])))
+    driver.send(
+        ReconcileSnapshot(
+            InventorySnapshot(
+                snapshot_id="S-1", node_id=ATL, lines=[SnapshotLine(sku=PIPE, on_hand=11)]
+            )
+        )
+    )
     exception = driver.events[-1]
     assert exception.type == "ReconciliationException"
     assert exception.data["difference"] == -4

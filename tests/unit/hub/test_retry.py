@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import order
+from small_distributor import order
 
 from reference.hub import (
     CallSystem,

@@ -16,22 +16,37 @@ from reference.service.runtime import in_thread
 router = APIRouter(tags=["feeds"])
 
 
-@router.get("/v1/invoices/{invoice_id}", operation_id="getInvoice", response_model=InvoicePublic,
-            responses=responses(401, 404, 422))
+@router.get(
+    "/v1/invoices/{invoice_id}",
+    operation_id="getInvoice",
+    response_model=InvoicePublic,
+    responses=responses(401, 404, 422),
+)
 async def get_invoice(invoice_id: str, principal: PrincipalDep, db: DbDep) -> Any:
     body = await in_thread(queries.invoice, db, invoice_id)
     if body is None:
-        raise ProblemError(404, f"no invoice with id {invoice_id!r}", kind="unknown-invoice",
-                           errors=[("invoice_id", "unknown")])
+        raise ProblemError(
+            404,
+            f"no invoice with id {invoice_id!r}",
+            kind="unknown-invoice",
+            errors=[("invoice_id", "unknown")],
+        )
     return body
 
 
-@router.get("/v1/events", operation_id="listEvents", response_model=EventsPage,
-            responses=responses(401, 422))
+@router.get(
+    "/v1/events",
+    operation_id="listEvents",
+    response_model=EventsPage,
+    responses=responses(401, 422),
+)
 async def list_events(
-    principal: PrincipalDep, db: DbDep,
-    after: Annotated[str | None, Query(max_length=200, description="Cursor from next_cursor; "
-                                       "omit to read from the start")] = None,
+    principal: PrincipalDep,
+    db: DbDep,
+    after: Annotated[
+        str | None,
+        Query(max_length=200, description="Cursor from next_cursor; omit to read from the start"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     subject: Annotated[str | None, Query(max_length=200)] = None,
     type: Annotated[EventType | None, Query()] = None,
@@ -41,9 +56,16 @@ async def list_events(
     try:
         start = queries.decode_cursor(after) if after else 0
     except queries.BadCursor as error:
-        raise ProblemError(422, str(error), kind="validation",
-                           errors=[("after", str(error))]) from None
-    data, last = await in_thread(queries.events, db, after=start, limit=limit, subject=subject,
-                                 type_=type.value if type else None,
-                                 correlation_id=correlation_id)
+        raise ProblemError(
+            422, str(error), kind="validation", errors=[("after", str(error))]
+        ) from None
+    data, last = await in_thread(
+        queries.events,
+        db,
+        after=start,
+        limit=limit,
+        subject=subject,
+        type_=type.value if type else None,
+        correlation_id=correlation_id,
+    )
     return {"data": data, "next_cursor": queries.encode_cursor(last)}

@@ -15,25 +15,30 @@ from reference.service.runtime import in_thread
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz", operation_id="healthz", response_model=Health,
-            responses=responses(401))
+@router.get("/healthz", operation_id="healthz", response_model=Health, responses=responses(401))
 async def healthz(principal: PrincipalDep) -> Any:
     """The process is up."""
     return {"status": "ok"}
 
 
-@router.get("/readyz", operation_id="readyz", response_model=Health,
-            responses=responses(401, 503))
+@router.get("/readyz", operation_id="readyz", response_model=Health, responses=responses(401, 503))
 async def readyz(principal: PrincipalDep, db: DbDep) -> Any:
     """The database answers and its schema is at the head migration."""
     try:
         await in_thread(ping, db)
         at_head = await in_thread(db.at_head)
     except Exception as error:
-        raise ProblemError(503, f"database not reachable: {type(error).__name__}",
-                           kind="not-ready", errors=[("database", "unreachable")]) from None
+        raise ProblemError(
+            503,
+            f"database not reachable: {type(error).__name__}",
+            kind="not-ready",
+            errors=[("database", "unreachable")],
+        ) from None
     if not at_head:
-        raise ProblemError(503, "database schema is not at the head migration; run "
-                           "`crossdock db upgrade`", kind="not-ready",
-                           errors=[("database", "migrations pending")])
+        raise ProblemError(
+            503,
+            "database schema is not at the head migration; run `crossdock db upgrade`",
+            kind="not-ready",
+            errors=[("database", "migrations pending")],
+        )
     return {"status": "ready", "detail": {"database": db.dialect}}

@@ -32,77 +32,151 @@ router = APIRouter(tags=["inventory"])
 
 # What share of a node's available-to-sell each channel may promise: marketplaces see less, so
 # they cannot sell the last units key accounts rely on.
-CHANNEL_SHARES = {Channel.WEB: 1.0, Channel.EDI: 1.0, Channel.SALES_REP: 1.0,
-                  Channel.MARKETPLACE: 0.8}
+CHANNEL_SHARES = {
+    Channel.WEB: 1.0,
+    Channel.EDI: 1.0,
+    Channel.SALES_REP: 1.0,
+    Channel.MARKETPLACE: 0.8,
+}
 
 
 def _position(row: Any) -> StockPosition:
-    return StockPosition(on_hand=row.on_hand, allocated=row.allocated,
-                         quarantined=row.quarantined, safety_stock=row.safety_stock,
-                         in_transit=row.in_transit)
+    return StockPosition(
+        on_hand=row.on_hand,
+        allocated=row.allocated,
+        quarantined=row.quarantined,
+        safety_stock=row.safety_stock,
+        in_transit=row.in_transit,
+    )
 
 
-@router.get("/v1/availability", operation_id="getAvailability", response_model=Availability,
-            responses=responses(401, 404, 422))
+@router.get(
+    "/v1/availability",
+    operation_id="getAvailability",
+    response_model=Availability,
+    responses=responses(401, 404, 422),
+)
 async def get_availability(
-    principal: PrincipalDep, db: DbDep, sku: Annotated[Sku, Query()],
+    principal: PrincipalDep,
+    db: DbDep,
+    sku: Annotated[Sku, Query()],
     channel: Annotated[Channel, Query()] = Channel.WEB,
 ) -> Any:
     """Sellable units per node: on hand minus allocated, quarantined and safety stock, capped by
     the channel's share. Never raw on hand."""
     rows = await in_thread(queries.positions, db, sku)
     if not rows:
-        raise ProblemError(404, f"no stock position for sku {sku!r} at any node",
-                           kind="unknown-sku", errors=[("sku", "unknown")])
+        raise ProblemError(
+            404,
+            f"no stock position for sku {sku!r} at any node",
+            kind="unknown-sku",
+            errors=[("sku", "unknown")],
+        )
     share = CHANNEL_SHARES[channel]
-    nodes = [{"node": r.node, "available": available_for_channel(_position(r), share)}
-             for r in rows]
-    return {"sku": sku, "channel": channel.value, "nodes": nodes,
-            "total": sum(n["available"] for n in nodes)}
+    nodes = [
+        {"node": r.node, "available": available_for_channel(_position(r), share)} for r in rows
+    ]
+    return {
+        "sku": sku,
+        "channel": channel.value,
+        "nodes": nodes,
+        "total": sum(n["available"] for n in nodes),
+    }
 
 
-@router.post("/v1/inventory/movements", status_code=201, operation_id="postInventoryMovement",
-             response_model=MovementRecorded, responses=responses(400, 401, 409, 413, 422))
-async def post_movement(movement: Annotated[InventoryMovement, Body()],
-                        principal: PrincipalDep, runtime: RuntimeDep,
-                        correlation_id: CorrelationDep,
-        key: IdempotencyKey = None) -> Any:
+@router.post(
+    "/v1/inventory/movements",
+    status_code=201,
+    operation_id="postInventoryMovement",
+    response_model=MovementRecorded,
+    responses=responses(400, 401, 409, 413, 422),
+)
+async def post_movement(
+    movement: Annotated[InventoryMovement, Body()],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    correlation_id: CorrelationDep,
+    key: IdempotencyKey = None,
+) -> Any:
     """A receipt, pick, shipment, return, adjustment, transfer or quarantine at one node."""
 
     async def work(_: str) -> idempotent.Outcome:
         await runtime.apply(RecordMovement(movement, correlation_id))
         row = await in_thread(queries.position, runtime.db, movement.node_id, movement.sku)
         position = _position(row)
-        return idempotent.Outcome(201, {
-            "movement_id": movement.movement_id, "node_id": movement.node_id,
-            "sku": movement.sku,
-            "position": {"node": row.node, "on_hand": row.on_hand, "allocated": row.allocated,
-                         "quarantined": row.quarantined, "safety_stock": row.safety_stock,
-                         "available": position.available_to_sell()}})
+        return idempotent.Outcome(
+            201,
+            {
+                "movement_id": movement.movement_id,
+                "node_id": movement.node_id,
+                "sku": movement.sku,
+                "position": {
+                    "node": row.node,
+                    "on_hand": row.on_hand,
+                    "allocated": row.allocated,
+                    "quarantined": row.quarantined,
+                    "safety_stock": row.safety_stock,
+                    "available": position.available_to_sell(),
+                },
+            },
+        )
 
-    return await idempotent.run(runtime, principal, key, "postInventoryMovement",
-                                movement.model_dump(mode="python"), uuid.uuid4().hex, work)
+    return await idempotent.run(
+        runtime,
+        principal,
+        key,
+        "postInventoryMovement",
+        movement.model_dump(mode="python"),
+        uuid.uuid4().hex,
+        work,
+    )
 
 
-@router.post("/v1/inventory/snapshots", status_code=201, operation_id="postInventorySnapshot",
-             response_model=SnapshotReconciled, responses=responses(400, 401, 409, 413, 422))
-async def post_snapshot(snapshot: Annotated[InventorySnapshot, Body()],
-                        principal: PrincipalDep, runtime: RuntimeDep,
-                        correlation_id: CorrelationDep,
-        key: IdempotencyKey = None) -> Any:
+@router.post(
+    "/v1/inventory/snapshots",
+    status_code=201,
+    operation_id="postInventorySnapshot",
+    response_model=SnapshotReconciled,
+    responses=responses(400, 401, 409, 413, 422),
+)
+async def post_snapshot(
+    snapshot: Annotated[InventorySnapshot, Body()],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    correlation_id: CorrelationDep,
+    key: IdempotencyKey = None,
+) -> Any:
     """A WMS count of one node. The WMS is the system of record for on hand: every difference
     comes back as a reconciliation exception and the hub's projection takes the count."""
 
     async def work(_: str) -> idempotent.Outcome:
         applied = await runtime.apply(ReconcileSnapshot(snapshot, correlation_id))
         exceptions = [
-            {"sku": e.subject.split("/", 1)[1], "hub_on_hand": e.data["hub_on_hand"],
-             "wms_on_hand": e.data["wms_on_hand"], "difference": e.data["difference"]}
-            for e in applied.decision.events if e.type is EventType.RECONCILIATION_EXCEPTION
+            {
+                "sku": e.subject.split("/", 1)[1],
+                "hub_on_hand": e.data["hub_on_hand"],
+                "wms_on_hand": e.data["wms_on_hand"],
+                "difference": e.data["difference"],
+            }
+            for e in applied.decision.events
+            if e.type is EventType.RECONCILIATION_EXCEPTION
         ]
-        return idempotent.Outcome(201, {"snapshot_id": snapshot.snapshot_id,
-                                        "node_id": snapshot.node_id,
-                                        "lines": len(snapshot.lines), "exceptions": exceptions})
+        return idempotent.Outcome(
+            201,
+            {
+                "snapshot_id": snapshot.snapshot_id,
+                "node_id": snapshot.node_id,
+                "lines": len(snapshot.lines),
+                "exceptions": exceptions,
+            },
+        )
 
-    return await idempotent.run(runtime, principal, key, "postInventorySnapshot",
-                                snapshot.model_dump(mode="python"), uuid.uuid4().hex, work)
+    return await idempotent.run(
+        runtime,
+        principal,
+        key,
+        "postInventorySnapshot",
+        snapshot.model_dump(mode="python"),
+        uuid.uuid4().hex,
+        work,
+    )

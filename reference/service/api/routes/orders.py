@@ -40,16 +40,26 @@ def new_order_id() -> str:
 
 
 @router.post(
-    "", status_code=201, operation_id="createOrder", response_model=OrderPublic,
-    responses={**responses(400, 401, 409, 413, 422, 503),
-               201: {"description": "Accepted, with allocations and backorders; or a replay "
-                     "(header `Idempotent-Replayed: true`)"}},
+    "",
+    status_code=201,
+    operation_id="createOrder",
+    response_model=OrderPublic,
+    responses={
+        **responses(400, 401, 409, 413, 422, 503),
+        201: {
+            "description": "Accepted, with allocations and backorders; or a replay "
+            "(header `Idempotent-Replayed: true`)"
+        },
+    },
     summary="Place an order (Idempotency-Key required)",
 )
-async def create_order(order: Annotated[Order, Body()],
-                       principal: PrincipalDep, runtime: RuntimeDep,
-                       correlation_id: CorrelationDep,
-        key: IdempotencyKey = None) -> Any:
+async def create_order(
+    order: Annotated[Order, Body()],
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    correlation_id: CorrelationDep,
+    key: IdempotencyKey = None,
+) -> Any:
     """Validates the order with ERP (customer, contract price, credit, ship-to restrictions)
     and the hub's duplicate rule, then answers 201 with the order split over nodes, or 422 with
     the reasons it was rejected, each naming its field."""
@@ -57,34 +67,57 @@ async def create_order(order: Annotated[Order, Body()],
     async def work(order_id: str) -> idempotent.Outcome:
         saga = await runtime.place(order, order_id, correlation_id)
         if saga is None or saga["state"] == State.RECEIVED.value:
-            raise ProblemError(503, "ERP did not validate the order in time; retry with the "
-                               "same Idempotency-Key", kind="validation-pending",
-                               headers={"Retry-After": "2"})
+            raise ProblemError(
+                503,
+                "ERP did not validate the order in time; retry with the same Idempotency-Key",
+                kind="validation-pending",
+                headers={"Retry-After": "2"},
+            )
         if saga["state"] == State.REJECTED.value:
-            body = problem_body(422, "The order was rejected: " + "; ".join(saga["reasons"]),
-                                f"/v1/orders/{order_id}", kind="order-rejected",
-                                errors=rejection_errors(saga["reasons"]), order_id=order_id)
+            body = problem_body(
+                422,
+                "The order was rejected: " + "; ".join(saga["reasons"]),
+                f"/v1/orders/{order_id}",
+                kind="order-rejected",
+                errors=rejection_errors(saga["reasons"]),
+                order_id=order_id,
+            )
             return idempotent.Outcome(422, body)
         return idempotent.Outcome(201, order_public(saga))
 
-    return await idempotent.run(runtime, principal, key, "createOrder",
-                                order.model_dump(mode="python"), new_order_id(), work)
+    return await idempotent.run(
+        runtime,
+        principal,
+        key,
+        "createOrder",
+        order.model_dump(mode="python"),
+        new_order_id(),
+        work,
+    )
 
 
-@router.get("/{order_id}", operation_id="getOrder", response_model=OrderPublic,
-            responses=responses(401, 404, 422))
+@router.get(
+    "/{order_id}",
+    operation_id="getOrder",
+    response_model=OrderPublic,
+    responses=responses(401, 404, 422),
+)
 async def get_order(order_id: str, principal: PrincipalDep, db: DbDep) -> Any:
     saga = await in_thread(queries.order_saga, db, order_id)
     if saga is None:
-        raise ProblemError(404, f"no order with id {order_id!r}", kind="unknown-order",
-                           errors=[("order_id", "unknown")])
+        raise ProblemError(
+            404,
+            f"no order with id {order_id!r}",
+            kind="unknown-order",
+            errors=[("order_id", "unknown")],
+        )
     return order_public(saga)
 
 
-@router.get("", operation_id="listOrders", response_model=OrdersPage,
-            responses=responses(401, 422))
+@router.get("", operation_id="listOrders", response_model=OrdersPage, responses=responses(401, 422))
 async def list_orders(
-    principal: PrincipalDep, db: DbDep,
+    principal: PrincipalDep,
+    db: DbDep,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
     state: Annotated[State | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
@@ -95,23 +128,44 @@ async def list_orders(
     try:
         after = queries.decode_cursor(cursor) if cursor else 0
     except queries.BadCursor as error:
-        raise ProblemError(422, str(error), kind="validation",
-                           errors=[("cursor", str(error))]) from None
+        raise ProblemError(
+            422, str(error), kind="validation", errors=[("cursor", str(error))]
+        ) from None
     if created_after is not None and created_after.tzinfo is None:
-        raise ProblemError(422, "created_after needs a time zone, e.g. 2026-03-01T00:00:00Z",
-                           kind="validation", errors=[("created_after", "no time zone")])
+        raise ProblemError(
+            422,
+            "created_after needs a time zone, e.g. 2026-03-01T00:00:00Z",
+            kind="validation",
+            errors=[("created_after", "no time zone")],
+        )
     rows, last = await in_thread(
-        queries.list_orders, db, after=after, limit=limit, customer_id=customer_id,
-        state=state.value if state else None, channel=channel.value if channel else None,
-        created_after=created_after.timestamp() if created_after else None)
-    return {"data": [summary(r) for r in rows],
-            "next_cursor": queries.encode_cursor(last) if last is not None else None}
+        queries.list_orders,
+        db,
+        after=after,
+        limit=limit,
+        customer_id=customer_id,
+        state=state.value if state else None,
+        channel=channel.value if channel else None,
+        created_after=created_after.timestamp() if created_after else None,
+    )
+    return {
+        "data": [summary(r) for r in rows],
+        "next_cursor": queries.encode_cursor(last) if last is not None else None,
+    }
 
 
-@router.post("/{order_id}/cancel", operation_id="cancelOrder", response_model=OrderPublic,
-             responses=responses(401, 404, 409, 422))
-async def cancel_order(order_id: str, principal: PrincipalDep, runtime: RuntimeDep,
-                       request: Annotated[CancelRequest | None, Body()] = None) -> Any:
+@router.post(
+    "/{order_id}/cancel",
+    operation_id="cancelOrder",
+    response_model=OrderPublic,
+    responses=responses(401, 404, 409, 422),
+)
+async def cancel_order(
+    order_id: str,
+    principal: PrincipalDep,
+    runtime: RuntimeDep,
+    request: Annotated[CancelRequest | None, Body()] = None,
+) -> Any:
     """Cancel an order no warehouse holds yet; 409 naming the state when it is too late."""
     reason = request.reason if request is not None else "customer request"
     applied = await runtime.apply(CancelOrder(order_id, reason))

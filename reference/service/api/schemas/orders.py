@@ -60,8 +60,9 @@ class OrderSummary(BaseModel):
 
 class OrdersPage(BaseModel):
     data: list[OrderSummary]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page; null at "
-                                    "the end")
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
 
 
 class CancelRequest(BaseModel):
@@ -86,15 +87,26 @@ def order_public(saga: dict[str, Any]) -> dict[str, Any]:
         "partially_shipped": bool(saga["was_partially_shipped"]),
         "backordered": bool(saga["was_backordered"]),
         "lines": [
-            {"line_no": ln["line_no"], "sku": ln["sku"], "quantity": ln["ordered"],
-             "unit_price": ln["unit_price"], "state": ln["state"],
-             "allocations": dict(ln["allocated"]), "shipped": ln["shipped"],
-             "backordered": ln["backordered"], "cancelled": ln["cancelled"]}
+            {
+                "line_no": ln["line_no"],
+                "sku": ln["sku"],
+                "quantity": ln["ordered"],
+                "unit_price": ln["unit_price"],
+                "state": ln["state"],
+                "allocations": dict(ln["allocated"]),
+                "shipped": ln["shipped"],
+                "backordered": ln["backordered"],
+                "cancelled": ln["cancelled"],
+            }
             for ln in saga["lines"]
         ],
         "releases": [
-            {"node": r["node"], "carrier": r["carrier"], "shipped": r["shipped"],
-             "lines": {str(no): qty for no, qty in r["lines"]}}
+            {
+                "node": r["node"],
+                "carrier": r["carrier"],
+                "shipped": r["shipped"],
+                "lines": {str(no): qty for no, qty in r["lines"]},
+            }
             for r in saga["releases"]
         ],
         "shipments": saga["shipments"],
@@ -103,10 +115,16 @@ def order_public(saga: dict[str, Any]) -> dict[str, Any]:
 
 
 def summary(row: Any) -> dict[str, Any]:
-    return {"order_id": row.order_id, "order_number": row.order_number,
-            "customer_id": row.customer_id, "channel": row.channel, "state": row.state,
-            "correlation_id": row.correlation_id, "created_at": iso(row.created_at),
-            "updated_at": iso(row.updated_at)}
+    return {
+        "order_id": row.order_id,
+        "order_number": row.order_number,
+        "customer_id": row.customer_id,
+        "channel": row.channel,
+        "state": row.state,
+        "correlation_id": row.correlation_id,
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
+    }
 
 
 def rejection_errors(reasons: list[str]) -> list[tuple[str, str]]:

@@ -132,7 +132,18 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("service_meta", "shipments", "invoices", "dead_letters", "pending_effects",
-                 "outbox", "idempotency_keys", "event_streams", "customer_exposure",
-                 "inventory_positions", "order_numbers", "orders"):
+    for name in (
+        "service_meta",
+        "shipments",
+        "invoices",
+        "dead_letters",
+        "pending_effects",
+        "outbox",
+        "idempotency_keys",
+        "event_streams",
+        "customer_exposure",
+        "inventory_positions",
+        "order_numbers",
+        "orders",
+    ):
         op.drop_table(name)
