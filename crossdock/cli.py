@@ -6,6 +6,8 @@ front door stays small and importing it stays cheap (heavy imports happen inside
 
 from __future__ import annotations
 
+import inspect
+
 import typer
 
 from crossdock import __version__
@@ -49,8 +51,39 @@ def main(
     """Simulate, test and load a wholesale distributor's integration estate."""
 
 
+def reflow(text: str) -> str:
+    """Join the hard-wrapped lines of each help paragraph, so the terminal wraps them instead.
+
+    Typer keeps single line breaks after the first paragraph; docstrings wrap at 100 columns and
+    terminals often at 80, which leaves ragged half-lines. Lines that start a bullet or are
+    indented stay on their own.
+    """
+    paragraphs = []
+    for paragraph in inspect.cleandoc(text).split("\n\n"):
+        lines = paragraph.splitlines()
+        joined = lines[:1]
+        for line in lines[1:]:
+            if line.startswith((" ", "•", "-", "*", "\b")) or joined[-1].startswith("\b"):
+                joined.append(line)
+            else:
+                joined[-1] += " " + line
+        paragraphs.append("\n".join(joined))
+    return "\n\n".join(paragraphs)
+
+
+def _reflow_help(group: typer.Typer) -> None:
+    for info in group.registered_commands:
+        doc = info.help or (info.callback and info.callback.__doc__)
+        if doc:
+            info.help = reflow(doc)
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            _reflow_help(sub.typer_instance)
+
+
 for command in (demo, twin, topology, systems, serve, db, example, simulate, sweep, bench):
     command.register(app)
+_reflow_help(app)
 
 
 if __name__ == "__main__":  # pragma: no cover

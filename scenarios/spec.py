@@ -280,12 +280,12 @@ def parse_spec(document: Any, source: str = "") -> ScenarioSpec:
 
 
 def resolve(scenario: str | Path) -> Path:
-    """A path to a YAML file, or the name of one in scenarios/library."""
+    """A YAML file, or the name of one in scenarios/library (peak-season or peak_season)."""
     given = Path(scenario)
     if given.is_file():
         return given
-    named = LIBRARY / f"{scenario}.yaml"
-    if named.is_file():
+    named = LIBRARY / f"{str(scenario).replace('_', '-')}.yaml"
+    if given.suffix == "" and named.is_file():
         return named
     known = ", ".join(sorted(p.stem for p in LIBRARY.glob("*.yaml")))
     raise SpecError(

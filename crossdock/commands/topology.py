@@ -39,7 +39,7 @@ def topology(
     scenario: str = typer.Argument(
         ...,
         metavar="SCENARIO",
-        help="A scenario YAML file, or the name of one in scenarios/library (e.g. baseline_day).",
+        help="A scenario YAML file, or the name of one in scenarios/library (e.g. baseline-day).",
     ),
     out: Path = typer.Option(
         Path("out"), "--out", "-o", help="Folder for the picture, <scenario>-topology.png."
@@ -83,17 +83,12 @@ def _load(scenario: str) -> tuple[str, TopologySpec]:
 
 
 def _resolve(scenario: str) -> Path:
-    import scenarios.topology
+    from scenarios.spec import SpecError, resolve
 
-    given = Path(scenario)
-    if given.is_file():
-        return given
-    library = Path(scenarios.topology.__file__).parent / "library"
-    named = library / f"{scenario}.yaml"
-    if given.suffix == "" and named.is_file():
-        return named
-    known = ", ".join(sorted(p.stem for p in library.glob("*.yaml"))) or "none yet"
-    _fail(f"no scenario {scenario!r}: not a file, nor a name in {library} (known: {known})")
+    try:
+        return resolve(scenario)
+    except SpecError as exc:
+        _fail("; ".join(exc.problems))
 
 
 def _fail(message: str) -> NoReturn:
