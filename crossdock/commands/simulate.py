@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
-    from scenarios.results import RunResult, StudyResult
+    from scenarios.results import Estimate, RunResult, StudyResult
     from scenarios.spec import ScenarioSpec
 
 SHOWN = (
@@ -75,20 +75,40 @@ def finish(study: StudyResult, spec: ScenarioSpec, out: Path, as_json: bool, rep
 
 
 def print_table(study: StudyResult) -> None:
+    """The headline KPIs, one column per variant, each as mean ± the 95% CI's half-width."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"{study.scenario}: mean [95% CI] over {study.replications} replication(s)")
-    table.add_column("KPI")
+    from scenarios.kpis import CATALOG
+
+    units = {k.name: k.unit for k in CATALOG}
+    table = Table(
+        title=f"{study.scenario}: mean ± 95% CI over {study.replications} replication(s)",
+        caption="every KPI, with its interval, is in runs.csv and the report",
+    )
+    table.add_column("KPI", no_wrap=True)
     for variant in study.variants:
         table.add_column(variant.name, justify="right")
     for kpi in SHOWN:
-        cells = []
-        for variant in study.variants:
-            e = variant.kpis[kpi]
-            cells.append(f"{e.mean:.4g} [{e.low:.4g}, {e.high:.4g}]")
-        table.add_row(kpi, *cells)
-    Console().print(table)
+        unit = units[kpi]
+        label = kpi.replace("_", " ") + (" (s)" if unit == "s" else "")
+        table.add_row(label, *(_cell(v.kpis[kpi], unit) for v in study.variants))
+    console = Console()
+    if not console.is_terminal:  # a log or a pipe: as wide as the table needs, nothing folded
+        console.width = max(console.width, 24 + 22 * len(study.variants))
+    console.print(table)
+
+
+def _cell(e: Estimate, unit: str) -> str:
+    """``mean ± half-width``, both to the same precision; shares as percentages."""
+    if e.n == 0 or e.mean != e.mean:  # NaN: nothing was measured
+        return "n/a"
+    mean, half, suffix = e.mean, (e.high - e.low) / 2, ""
+    if unit == "share":
+        mean, half, suffix = mean * 100, half * 100, "%"
+    places = 0 if abs(mean) >= 100 or (mean == int(mean) and half == 0) else 1
+    text = f"{mean:,.{places}f}{suffix}"
+    return text if half == 0 else f"{text} ± {half:,.{places}f}"
 
 
 def simulate(
