@@ -35,6 +35,12 @@ def serve(
         help="auto: the simulated WMS ships on release; api: it only acknowledges and "
         "shipments arrive on POST /v1/shipments.",
     ),
+    idempotency_retention: float = typer.Option(
+        86_400.0,
+        "--idempotency-retention",
+        min=1.0,
+        help="Seconds a completed Idempotency-Key replays its response; then it expires.",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
@@ -50,8 +56,12 @@ def serve(
     if wms_confirm not in ("auto", "api"):
         raise typer.BadParameter("must be 'auto' or 'api'", param_hint="--wms-confirm")
     settings = Settings(
-        database_url=database_url, systems=systems, seed=seed, wms_confirm=wms_confirm
-    )  # type: ignore[arg-type]
+        database_url=database_url,
+        systems=systems,
+        seed=seed,
+        wms_confirm=wms_confirm,  # type: ignore[arg-type]
+        idempotency_retention=idempotency_retention,
+    )
     uvicorn.run(
         create_app(settings),
         host=host,
@@ -59,6 +69,9 @@ def serve(
         log_config=log_config(log_level.upper()),
         log_level=log_level.lower(),
         access_log=False,
+        # Longer than clients keep idle connections (httpx and many others: 5 s, uvicorn's own
+        # default), so the server never closes a connection a client is just reusing.
+        timeout_keep_alive=75,
         timeout_graceful_shutdown=5,
     )
 

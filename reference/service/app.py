@@ -1,13 +1,15 @@
 """The app factory: ``create_app(settings)`` builds the service; nothing happens at import time.
 
 On start (the lifespan): connect, migrate to head, seed demo data into an empty database, build
-the systems port, start the effect worker and the outbox relay. On stop: let in-flight effects
+the systems port, start the effect worker, the outbox relay and the expiry of old idempotency
+keys. On stop: let in-flight effects
 finish, close the port, dispose the engines.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,14 +24,30 @@ from reference.service.api import problems
 from reference.service.api.deps import current_principal
 from reference.service.api.limits import BodyLimitMiddleware
 from reference.service.api.routes import feeds, health, inventory, orders, shipments
+from reference.service.persistence import idempotency
 from reference.service.persistence.database import Database
 from reference.service.relay import EventBus, run_relay
 from reference.service.runtime import HubRuntime, in_thread
 from reference.service.seeding import seed_demo
 from reference.service.settings import Settings
 from reference.service.systems import build_systems, demo_estate
+from reference.service.timebase import wall
 
 log = logging.getLogger("crossdock.service")
+
+
+async def expire_keys(db: Database, retention: float, stop: asyncio.Event) -> None:
+    """Every retention/24 (at most hourly), forget completed idempotency keys past retention."""
+    every = min(retention / 24, 3600.0)
+    while not stop.is_set():
+        try:
+            gone = await in_thread(idempotency.expire, db, wall() - retention)
+            if gone:
+                log.info("expired %d idempotency keys older than %.0f s", gone, retention)
+        except Exception:
+            log.exception("expiring idempotency keys failed; trying again later")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=every)
 
 
 def create_app(settings: Settings | None = None, bus: EventBus | None = None) -> FastAPI:
@@ -47,7 +65,10 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
         runtime = HubRuntime(settings, db, systems, config)
         app.state.db, app.state.runtime = db, runtime
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(run_relay(db, bus, runtime.waker(), stop, 1.0))]
+        tasks = [
+            asyncio.create_task(run_relay(db, bus, runtime.waker(), stop, 1.0)),
+            asyncio.create_task(expire_keys(db, settings.idempotency_retention, stop)),
+        ]
         if settings.run_worker:
             tasks.append(asyncio.create_task(runtime.run_worker(stop)))
         log.info(

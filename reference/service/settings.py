@@ -32,6 +32,11 @@ class Settings(BaseModel):
     idempotency_lease: float = Field(
         default=5.0, gt=0, description="seconds an in-flight key is held by its request"
     )
+    idempotency_retention: float = Field(
+        default=86_400.0,
+        gt=0,
+        description="seconds a completed Idempotency-Key is replayed; after that it expires",
+    )
     effect_lease: float = Field(
         default=5.0, gt=0, description="seconds a claimed effect is held by its performer"
     )

@@ -5,13 +5,16 @@ any work, so whichever process inserts first owns the key; everyone else reads t
 ``reference.domain.idempotency.judge`` decide (replay, mismatch, in flight). An in-flight record
 carries a lease: when its owner died, the lease runs out and a retry takes the key over, keeping
 the resource id the first attempt chose, so the work it resumes is the same work.
+
+Completed keys expire after the service's retention (24 hours by default, as the IETF draft
+suggests clients be told): ``expire`` deletes them, and the key may then be used afresh.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from reference.domain.idempotency import IdempotencyRecord, Verdict, judge
@@ -135,3 +138,14 @@ def release(db: Database, scope: str, key: str, owner: str) -> None:
             .values(locked_until=0.0)
         )
     )
+
+
+def expire(db: Database, before: float) -> int:
+    """Delete the completed keys created before ``before``; returns how many.
+
+    In-flight keys stay: their lease, not their age, decides when a retry may take them over.
+    Run often (the service does, every retention/24), each call deletes a thin slice of history.
+    """
+    k = t.idempotency_keys
+    stale = delete(k).where(k.c.created_at < before, k.c.status == COMPLETED)
+    return int(db.write(lambda conn: conn.execute(stale).rowcount))

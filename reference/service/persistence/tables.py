@@ -83,7 +83,7 @@ idempotency_keys = Table(
     Column("owner", String(64), nullable=False),
     Column("response_status", Integer),
     Column("response_body", Text),
-    Column("created_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False, index=True),  # expiry scans by age (0002)
     Column("locked_until", Float, nullable=False),
 )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 
 import httpx
@@ -78,3 +79,27 @@ def test_each_key_creates_exactly_one_order_however_many_clients_send_it(
             assert missing.json()["errors"][0]["field"] == "Idempotency-Key"
 
             assert len(all_orders(client)) == KEYS
+
+
+def test_a_completed_key_expires_after_the_retention_and_may_be_used_afresh(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    database_url = f"sqlite:///{tmp_path / 'crossdock.db'}"
+    with (
+        Service(database_url, tmp_path, "--idempotency-retention", "2") as service,
+        httpx.Client(base_url=service.url, timeout=30) as client,
+    ):
+        key = {"Idempotency-Key": "expiring-key"}
+        first = client.post("/v1/orders", json=order_body("PO-EXPIRE-1"), headers=key)
+        assert first.status_code == 201, first.text
+        other = client.post("/v1/orders", json=order_body("PO-EXPIRE-2"), headers=key)
+        assert other.status_code == 422, "within retention a changed payload is a mismatch"
+
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            later = client.post("/v1/orders", json=order_body("PO-EXPIRE-2"), headers=key)
+            if later.status_code != 422:
+                break
+        assert later.status_code == 201, later.text
+        assert later.headers.get("Idempotent-Replayed") is None
+        assert later.json()["order_id"] != first.json()["order_id"]
+        assert "expired 1 idempotency keys" in service.log_text()
