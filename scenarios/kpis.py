@@ -12,6 +12,7 @@ import math
 import numpy as np
 
 from scenarios.results import Kpi
+from simulators.behavior.streams import Uniforms
 
 CHANNELS = ("web", "marketplace", "edi", "sales_rep")
 
@@ -113,14 +114,14 @@ KPI_NAMES = [k.name for k in CATALOG]
 class Reservoir:
     """A uniform sample of at most ``size`` values from a stream, plus its exact count and mean."""
 
-    __slots__ = ("_rng", "count", "size", "total", "values")
+    __slots__ = ("_uniform", "count", "size", "total", "values")
 
     def __init__(self, size: int, rng: np.random.Generator) -> None:
         self.size = size
         self.values: list[float] = []
         self.count = 0
         self.total = 0.0
-        self._rng = rng
+        self._uniform = Uniforms(rng)
 
     def add(self, value: float) -> None:
         self.count += 1
@@ -128,7 +129,7 @@ class Reservoir:
         if len(self.values) < self.size:
             self.values.append(value)
         else:
-            slot = int(self._rng.random() * self.count)
+            slot = int(self._uniform() * self.count)
             if slot < self.size:
                 self.values[slot] = value
 

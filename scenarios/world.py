@@ -15,8 +15,11 @@ Theory of operation:
 
 from __future__ import annotations
 
+import gc
 import time
 from collections import deque
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import Event
@@ -171,7 +174,8 @@ class World:
         for channel, every in wiring.availability_feeds.items():
             self._every(every, lambda c=channel: self.measures.refresh_view(c))
         self._every(spec.sample_every, self._sample, first=0.0)
-        env.run(until=self.end)
+        with _rare_collections():
+            env.run(until=self.end)
         result = self.measures.result(
             self.variant, self.replication, self.shell.retries, self.erp, len(self.parked)
         )
@@ -377,6 +381,27 @@ class World:
                 invoice = f"INV-SH-{order_id}-{shipment}"
                 self.erp.invoices.pop(invoice, None)
                 self.finance.journals.pop(f"JE-{invoice}", None)
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Let the cyclic garbage collector run rarely while a run churns through small objects.
+
+    A run allocates millions of short-lived events, messages and effects that reference counting
+    frees at once; only the collector's generation scans over the long-lived estate cost time
+    (about a sixth of a run with the default thresholds). What exists before the run is frozen
+    out of those scans, and the young generation is collected every 50,000 allocations instead of
+    700. Memory stays flat: the bench checks it.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def run_world(spec: ScenarioSpec, variant: str, replication: int, seed: int) -> RunResult:

@@ -169,8 +169,11 @@ class Hub:
         )
 
     def _movement(self, message: RecordMovement, now: float) -> Decision:
+        """Apply a WMS movement to the projection: InventoryMoved always, AvailabilityChanged
+        only when the sellable quantity moved (most moves of an oversold SKU leave it at 0)."""
         move = message.movement
         position = self.state.inventory.position(move.node_id, move.sku)
+        available = position.available_to_sell()
         if move.kind is MovementKind.QUARANTINE:
             position.quarantined += move.quantity
         elif move.kind is MovementKind.RELEASE:
@@ -183,31 +186,25 @@ class Hub:
             )
         subject = f"{move.node_id}/{move.sku}"
         correlation = message.correlation_id
-        return Decision(
-            events=[
-                self.state.stream_event(
-                    subject,
-                    E.INVENTORY_MOVED,
-                    now,
-                    correlation,
-                    {
-                        "movement_id": move.movement_id,
-                        "kind": move.kind.value,
-                        "quantity": move.quantity,
-                        "on_hand": position.on_hand,
-                    },
-                ),
+        moved: dict[str, object] = {
+            "movement_id": move.movement_id,
+            "kind": move.kind.value,
+            "quantity": move.quantity,
+            "on_hand": position.on_hand,
+        }
+        events = [self.state.stream_event(subject, E.INVENTORY_MOVED, now, correlation, moved)]
+        now_available = position.available_to_sell()
+        if now_available != available:
+            events.append(
                 self.state.stream_event(
                     subject,
                     E.AVAILABILITY_CHANGED,
                     now,
                     correlation,
-                    {
-                        "available": position.available_to_sell(),
-                    },
-                ),
-            ]
-        )
+                    {"available": now_available, "was": available},
+                )
+            )
+        return Decision(events=events)
 
     def _snapshot(self, message: ReconcileSnapshot, now: float) -> Decision:
         """The WMS is the system of record for on hand: differences become exceptions and the

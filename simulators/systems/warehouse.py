@@ -11,6 +11,8 @@ Pure: no clock, no engine. Times are passed in; draws come from the generator ha
 
 from __future__ import annotations
 
+import math
+from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from reference.domain.model import MovementKind
-from simulators.behavior.streams import keyed_uniform
+from simulators.behavior.streams import Uniforms
 from simulators.systems.wms import Wms
 
 OversellHook = Callable[[str, int, int], None]  # (order_id, line_no, units short)
@@ -47,46 +49,18 @@ class TrackedWms(Wms):
         for line in payload["lines"]:
             reserved[line["sku"]] = reserved.get(line["sku"], 0) + line["quantity"]
 
-    def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
-        order_id = str(payload["order_id"])
-        shipment_id = f"SH-{order_id}-{self.node}"
-        known = self.shipments.get(shipment_id)
-        if known is not None:  # a repeated release ships nothing twice
-            return known
-        lines = []
-        on_hand, reserved = self.on_hand, self.reserved
-        for line in payload["lines"]:
-            sku, wanted, line_no = line["sku"], line["quantity"], line["line_no"]
-            held = reserved.get(sku, 0)
-            if held:
-                reserved[sku] = held - wanted if held > wanted else 0
-            shelf = on_hand.get(sku, 0)
-            picked = wanted if wanted <= shelf else shelf
-            self.picks += 1
-            if picked < wanted:
-                self.oversold_lines += 1
-                if self.on_oversell is not None:
-                    self.on_oversell(order_id, line_no, wanted - picked)
-            on_hand[sku] = shelf - picked
-            if (
-                picked
-                and self.short_pick_rate
-                and (keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate)
-            ):
-                # Phantom units: ship what is found; the count writes the rest off.
-                picked = int(
-                    picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no)
-                )
-            lines.append({"line_no": line_no, "sku": sku, "quantity": picked})
-        shipment = {
-            "shipment_id": shipment_id,
-            "order_id": order_id,
-            "node": self.node,
-            "carrier": payload.get("carrier"),
-            "lines": lines,
-        }
-        self.shipments[shipment_id] = shipment
-        return shipment
+    def _pick(self, order_id: str, line_no: int, sku: str, wanted: int) -> int:
+        reserved = self.reserved
+        held = reserved.get(sku, 0)
+        if held:
+            reserved[sku] = held - wanted if held > wanted else 0
+        self.picks += 1
+        shelf = self.on_hand.get(sku, 0)
+        if shelf < wanted:
+            self.oversold_lines += 1
+            if self.on_oversell is not None:
+                self.on_oversell(order_id, line_no, wanted - shelf)
+        return Wms._pick(self, order_id, line_no, sku, wanted)
 
     def forget(self, order_id: str) -> None:
         """Drop the shipment record of an archived order, so memory follows orders in flight."""
@@ -113,7 +87,7 @@ class StockChanges:
     """Movements at one node as a merged Poisson stream of other-channel sales, returns and
     cycle-count adjustments (shrinkage more often than found stock)."""
 
-    __slots__ = ("_cdf", "_kinds", "_rate", "_skus", "rng")
+    __slots__ = ("_cdf", "_kinds", "_rate", "_skus", "_u")
 
     def __init__(
         self,
@@ -125,9 +99,10 @@ class StockChanges:
         counts_per_day: float,
     ) -> None:
         self._skus = skus
-        self._cdf = np.cumsum(popularity)
-        self._cdf[-1] = 1.0
-        self.rng = rng
+        cdf = np.cumsum(popularity)
+        cdf[-1] = 1.0
+        self._cdf = cdf.tolist()  # bisect on a list beats numpy's searchsorted for one value
+        self._u = Uniforms(rng)
         total = sales_per_day + returns_per_day + counts_per_day
         self._rate = total / 86400.0
         self._kinds = (
@@ -140,21 +115,19 @@ class StockChanges:
         return self._rate
 
     def gap(self) -> float:
-        return float(self.rng.exponential(1.0 / self._rate))
+        """Seconds to the next change: exponential, by inversion of one uniform draw."""
+        return -math.log(1.0 - self._u()) / self._rate
 
     def draw(self) -> StockChange:
-        rng = self.rng
-        u = rng.random()
-        if u < self._kinds[0]:
-            sku = self._skus[int(np.searchsorted(self._cdf, rng.random(), side="right"))]
-            return StockChange(MovementKind.SHIPMENT, sku, 1 + int(rng.integers(0, 3)))
-        if u < self._kinds[1]:
-            sku = self._skus[int(np.searchsorted(self._cdf, rng.random(), side="right"))]
-            return StockChange(MovementKind.RETURN, sku, 1)
-        sku = self._skus[int(rng.integers(len(self._skus)))]
-        delta = (
-            -(1 + int(rng.integers(0, 3))) if rng.random() < 0.7 else 1 + int(rng.integers(0, 2))
-        )
+        u = self._u
+        kind = u()
+        if kind < self._kinds[0]:
+            sku = self._skus[bisect_right(self._cdf, u())]
+            return StockChange(MovementKind.SHIPMENT, sku, 1 + int(u() * 3))
+        if kind < self._kinds[1]:
+            return StockChange(MovementKind.RETURN, self._skus[bisect_right(self._cdf, u())], 1)
+        sku = self._skus[int(u() * len(self._skus))]
+        delta = -(1 + int(u() * 3)) if u() < 0.7 else 1 + int(u() * 2)
         return StockChange(MovementKind.ADJUSTMENT, sku, delta)
 
 

@@ -45,25 +45,13 @@ class Wms:
     def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         order_id = str(payload["order_id"])
         shipment_id = f"SH-{order_id}-{self.node}"
-        if shipment_id in self.shipments:  # a repeated release ships nothing twice
-            return self.shipments[shipment_id]
+        known = self.shipments.get(shipment_id)
+        if known is not None:  # a repeated release ships nothing twice
+            return known
         lines = []
         for line in payload["lines"]:
-            sku, wanted, line_no = str(line["sku"]), int(line["quantity"]), int(line["line_no"])
-            shelf = self.on_hand.get(sku, 0)
-            picked = min(wanted, shelf)
-            if (
-                picked
-                and keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate
-            ):
-                # Some units were never there: ship what is found, write the rest off.
-                found = int(
-                    picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no)
-                )
-                self.on_hand[sku] = shelf - picked  # the count corrects the phantom units too
-                picked = found
-            else:
-                self.on_hand[sku] = shelf - picked
+            sku, line_no = str(line["sku"]), int(line["line_no"])
+            picked = self._pick(order_id, line_no, sku, int(line["quantity"]))
             lines.append({"line_no": line_no, "sku": sku, "quantity": picked})
         shipment = {
             "shipment_id": shipment_id,
@@ -74,3 +62,17 @@ class Wms:
         }
         self.shipments[shipment_id] = shipment
         return shipment
+
+    def _pick(self, order_id: str, line_no: int, sku: str, wanted: int) -> int:
+        """Units of one line that leave the shelf; a short pick ships fewer than it books out."""
+        shelf = self.on_hand.get(sku, 0)
+        picked = wanted if wanted <= shelf else shelf
+        self.on_hand[sku] = shelf - picked  # the count writes phantom units off as well
+        if (
+            picked
+            and self.short_pick_rate
+            and keyed_uniform(self.seed, self.node, order_id, line_no) < self.short_pick_rate
+        ):
+            # Some units were never there: ship what is found.
+            picked = int(picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no))
+        return picked

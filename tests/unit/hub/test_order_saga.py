@@ -260,6 +260,16 @@ def test_movements_and_snapshots_update_the_projection_and_report_differences(dr
         )
     )
     assert driver.hub.state.inventory.available(ATL, PIPE) == 12
+    changed = [e.data for e in driver.events if e.type == "AvailabilityChanged"]
+    assert changed == [{"available": 15, "was": 10}, {"available": 12, "was": 15}]
+    driver.send(
+        RecordMovement(
+            InventoryMovement(
+                movement_id="M-3", node_id=ATL, sku=PIPE, kind=MovementKind.PICK, quantity=2
+            )
+        )
+    )
+    assert driver.events[-1].type == "InventoryMoved", "a pick leaves availability as it was"
     driver.send(
         ReconcileSnapshot(
             InventorySnapshot(
