@@ -2,8 +2,7 @@
 
 On start (the lifespan): connect, migrate to head, seed demo data into an empty database, build
 the systems port, start the effect worker, the outbox relay and the expiry of old idempotency
-keys. On stop: let in-flight effects
-finish, close the port, dispose the engines.
+keys. On stop: let in-flight effects finish, close the port, dispose the engines.
 """
 
 from __future__ import annotations
