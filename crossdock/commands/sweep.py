@@ -12,7 +12,7 @@ def sweep(
     assignment: str = typer.Option(
         ...,
         "--set",
-        help="PATH=V1,V2,... e.g. topology.flows.inventory_sync.every=900,3600 (values as YAML).",
+        help="PATH=V1,V2,... e.g. hub.reconciliation_every=15m,1h,4h (values as YAML).",
     ),
     replications: int | None = typer.Option(None, "--replications", "-r", min=1),
     seed: int | None = typer.Option(None, "--seed", "-s", min=0),
