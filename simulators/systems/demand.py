@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from reference.domain.model import Address, Channel, Order, OrderLine
+from simulators.behavior.streams import Uniforms
 from simulators.systems.estate import Estate
 
 DAY = 86400.0
@@ -90,26 +91,6 @@ class ChannelOrder:
     resend: bool = False
 
 
-class Draws:
-    """Uniform draws from a generator, taken a block at a time: one numpy call per 4096 draws
-    instead of one per draw, which dominated order generation."""
-
-    __slots__ = ("_block", "_i", "rng")
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self.rng = rng
-        self._block: list[float] = []
-        self._i = 0
-
-    def __call__(self) -> float:
-        i = self._i
-        if i == len(self._block):
-            self._block = self.rng.random(4096).tolist()
-            i = 0
-        self._i = i + 1
-        return self._block[i]
-
-
 def fast_construct(cls: type[Any], values: dict[str, Any]) -> Any:
     """``cls.model_construct(**values)`` without its per-call bookkeeping: the factory builds
     only valid values, and half a million lines made the pydantic path the largest cost."""
@@ -136,7 +117,7 @@ def _poisson_cdf(mean: float) -> list[float]:
 class OrderFactory:
     """Seeded orders for one estate: customers, SKUs by popularity, contract prices, a few wrong.
 
-    Every draw is an inverse-CDF of one uniform from ``Draws``: line counts are 1 + Poisson,
+    Every draw is an inverse-CDF of one uniform from ``Uniforms``: line counts are 1 + Poisson,
     SKUs follow the estate's popularity without repeats in one order, quantities are
     Geometric(0.35) + Uniform{0, 1, 2}.
     """
@@ -171,7 +152,7 @@ class OrderFactory:
     ) -> None:
         self._estate = estate
         self.rng = rng
-        self.draw = Draws(rng)
+        self.draw = Uniforms(rng)
         names = [c for c in channel_mix if channel_mix[c] > 0]
         self._channels = [Channel(c) for c in names]
         total = sum(channel_mix[c] for c in names)
