@@ -17,6 +17,7 @@ from simulators.behavior.latency import LognormalLatency
 from simulators.behavior.outcomes import OK
 from simulators.behavior.profile import Behavior
 from simulators.behavior.schedule import Every
+from simulators.behavior.streams import Blocks
 
 RETRY_EVERY = 60.0  # a sink that is down or failing is tried again a minute later
 MAX_TRIES = 10_000
@@ -29,7 +30,7 @@ class Delivery:
     are taken a block at a time (the per-event sink is the hottest path of a peak day).
     """
 
-    __slots__ = ("_block", "_i", "_simple", "behavior", "every", "rng")
+    __slots__ = ("_latency", "behavior", "every", "rng")
 
     def __init__(
         self,
@@ -42,29 +43,18 @@ class Delivery:
         self.behavior = behavior
         self.rng = rng
         self.every = every
-        self._simple = (
-            quiet
-            and isinstance(behavior.latency, LognormalLatency)
-            and behavior.station is None
-            and behavior.bucket is None
-        )
-        self._block: list[float] = []
-        self._i = 0
-
-    def _latency(self) -> float:
-        i = self._i
-        if i == len(self._block):
-            latency = self.behavior.latency
-            assert isinstance(latency, LognormalLatency)
-            self._block = self.rng.lognormal(latency.mu, latency.sigma, 4096).tolist()
-            i = 0
-        self._i = i + 1
-        return self._block[i]
+        latency = behavior.latency
+        simple = quiet and behavior.station is None and behavior.bucket is None
+        # a simple receiver's latency draws, or None: every delivery goes through the behaviour
+        self._latency: Blocks | None = None
+        if simple and isinstance(latency, LognormalLatency):
+            mu, sigma = latency.mu, latency.sigma
+            self._latency = Blocks(lambda n: rng.lognormal(mu, sigma, n))
 
     def arrives(self, published: float) -> float:
         """When something published at ``published`` reaches the receiver."""
         t = published if self.every is None else self.every.next_after(published)
-        if self._simple:
+        if self._latency is not None:
             took = self._latency()
             if took <= self.behavior.faults.timeout_after:
                 return t + took
