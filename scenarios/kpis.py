@@ -12,7 +12,7 @@ import math
 import numpy as np
 
 from scenarios.results import Kpi
-from simulators.behavior.streams import Uniforms
+from simulators.behavior.streams import uniforms
 
 CHANNELS = ("web", "marketplace", "edi", "sales_rep")
 
@@ -121,7 +121,7 @@ class Reservoir:
         self.values: list[float] = []
         self.count = 0
         self.total = 0.0
-        self._uniform = Uniforms(rng)
+        self._uniform = uniforms(rng)
 
     def add(self, value: float) -> None:
         self.count += 1

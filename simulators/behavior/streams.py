@@ -8,12 +8,20 @@ simulation asks them ("does line 3 of order 1042 short-pick?"): it hashes the se
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from hashlib import blake2b
+from itertools import chain
 
 import numpy as np
 
-__all__ = ["Blocks", "Uniforms", "keyed_uniform", "spawn_stream", "spawn_streams", "stable_hash"]
+__all__ = [
+    "block_draws",
+    "keyed_uniform",
+    "spawn_stream",
+    "spawn_streams",
+    "stable_hash",
+    "uniforms",
+]
 
 _TWO_64 = float(2**64)
 
@@ -57,35 +65,22 @@ def keyed_uniform(seed: int, *keys: int | str) -> float:
     return int.from_bytes(digest, "big") / _TWO_64
 
 
-class Blocks:
+def block_draws(draw: Callable[[int], np.ndarray], block: int = 4096) -> Callable[[], float]:
     """Draws from one stream, taken a block at a time: ``draw(n)`` returns the next ``n``.
 
-    A scalar numpy draw spends about a microsecond in call overhead; taking the next float of a
-    drawn block costs a few nanoseconds. The sequence is still the stream's own, so the same seed
-    gives the same draws. The first block is drawn on the first call, not before.
+    A scalar numpy draw spends about a microsecond in call overhead; the returned callable is the
+    ``__next__`` of an iterator over drawn blocks, so taking the next float runs no Python code
+    at all. The sequence is still the stream's own, so the same seed gives the same draws. The
+    first block is drawn on the first call, not before.
     """
 
-    __slots__ = ("_block", "_draw", "_i", "_size")
+    def blocks() -> Iterator[list[float]]:
+        while True:
+            yield draw(block).tolist()
 
-    def __init__(self, draw: Callable[[int], np.ndarray], block: int = 4096) -> None:
-        self._draw = draw
-        self._size = block
-        self._block: list[float] = []
-        self._i = 0
-
-    def __call__(self) -> float:
-        i = self._i
-        if i == len(self._block):
-            self._block = self._draw(self._size).tolist()
-            i = 0
-        self._i = i + 1
-        return self._block[i]
+    return chain.from_iterable(blocks()).__next__
 
 
-class Uniforms(Blocks):
-    """Uniform draws in [0, 1) from one stream, a block at a time."""
-
-    __slots__ = ()
-
-    def __init__(self, rng: np.random.Generator, block: int = 4096) -> None:
-        super().__init__(rng.random, block)
+def uniforms(rng: np.random.Generator, block: int = 4096) -> Callable[[], float]:
+    """Uniform draws in [0, 1) from one stream, a block at a time (see ``block_draws``)."""
+    return block_draws(rng.random, block)

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from reference.domain.model import Address, Channel, Order, OrderLine
-from simulators.behavior.streams import Uniforms
+from simulators.behavior.streams import uniforms
 from simulators.systems.estate import Estate
 
 DAY = 86400.0
@@ -117,7 +117,7 @@ def _poisson_cdf(mean: float) -> list[float]:
 class OrderFactory:
     """Seeded orders for one estate: customers, SKUs by popularity, contract prices, a few wrong.
 
-    Every draw is an inverse-CDF of one uniform from ``Uniforms``: line counts are 1 + Poisson,
+    Every draw is an inverse-CDF of one uniform from ``uniforms``: line counts are 1 + Poisson,
     SKUs follow the estate's popularity without repeats in one order, quantities are
     Geometric(0.35) + Uniform{0, 1, 2}.
     """
@@ -152,7 +152,7 @@ class OrderFactory:
     ) -> None:
         self._estate = estate
         self.rng = rng
-        self.draw = Uniforms(rng)
+        self.draw = uniforms(rng)
         names = [c for c in channel_mix if channel_mix[c] > 0]
         self._channels = [Channel(c) for c in names]
         total = sum(channel_mix[c] for c in names)

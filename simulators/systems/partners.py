@@ -9,6 +9,7 @@ its schedule plus that call.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ from simulators.behavior.latency import LognormalLatency
 from simulators.behavior.outcomes import OK
 from simulators.behavior.profile import Behavior
 from simulators.behavior.schedule import Every
-from simulators.behavior.streams import Blocks
+from simulators.behavior.streams import block_draws
 
 RETRY_EVERY = 60.0  # a sink that is down or failing is tried again a minute later
 MAX_TRIES = 10_000
@@ -46,10 +47,10 @@ class Delivery:
         latency = behavior.latency
         simple = quiet and behavior.station is None and behavior.bucket is None
         # a simple receiver's latency draws, or None: every delivery goes through the behaviour
-        self._latency: Blocks | None = None
+        self._latency: Callable[[], float] | None = None
         if simple and isinstance(latency, LognormalLatency):
             mu, sigma = latency.mu, latency.sigma
-            self._latency = Blocks(lambda n: rng.lognormal(mu, sigma, n))
+            self._latency = block_draws(lambda n: rng.lognormal(mu, sigma, n))
 
     def arrives(self, published: float) -> float:
         """When something published at ``published`` reaches the receiver."""

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from reference.domain.model import MovementKind
-from simulators.behavior.streams import Uniforms
+from simulators.behavior.streams import uniforms
 from simulators.systems.wms import Wms
 
 OversellHook = Callable[[str, int, int], None]  # (order_id, line_no, units short)
@@ -102,7 +102,7 @@ class StockChanges:
         cdf = np.cumsum(popularity)
         cdf[-1] = 1.0
         self._cdf = cdf.tolist()  # bisect on a list beats numpy's searchsorted for one value
-        self._u = Uniforms(rng)
+        self._u = uniforms(rng)
         total = sales_per_day + returns_per_day + counts_per_day
         self._rate = total / 86400.0
         self._kinds = (

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from simulators.behavior import keyed_uniform, spawn_stream, spawn_streams
-from simulators.behavior.streams import Uniforms
+from simulators.behavior.streams import uniforms
 
 
 def test_the_same_seed_gives_the_same_draws() -> None:
@@ -60,13 +60,13 @@ def test_keyed_uniform_is_roughly_uniform_on_the_unit_interval() -> None:
 
 
 def test_uniforms_are_the_streams_own_draws_across_block_boundaries() -> None:
-    draws = Uniforms(spawn_stream(7, "stock:DC-ATL"), block=16)
+    draws = uniforms(spawn_stream(7, "stock:DC-ATL"), block=16)
     taken = [draws() for _ in range(40)]
     reference = spawn_stream(7, "stock:DC-ATL")
     expected = [*reference.random(16), *reference.random(16), *reference.random(16)][:40]
     assert taken == expected
     assert all(0.0 <= u < 1.0 for u in taken)
-    again = Uniforms(spawn_stream(7, "stock:DC-ATL"), block=16)
+    again = uniforms(spawn_stream(7, "stock:DC-ATL"), block=16)
     assert [again() for _ in range(40)] == taken
-    other = Uniforms(spawn_stream(8, "stock:DC-ATL"), block=16)
+    other = uniforms(spawn_stream(8, "stock:DC-ATL"), block=16)
     assert [other() for _ in range(40)] != taken
