@@ -1,8 +1,9 @@
 """Business events: separate facts in the past tense, carried in a CloudEvents envelope.
 
-Events are plain slotted dataclasses in the core (a peak day makes millions of them); the envelope
-is rendered to CloudEvents JSON only at the edge. An event's id is derived from its subject and its
-position in that subject's history, so the same history always has the same ids and a consumer can
+Events are named tuples in the core: a peak day makes millions of them, and a tuple is built in C,
+several times faster than a frozen dataclass (immutable all the same). The envelope is rendered to
+CloudEvents JSON only at the edge. An event's id is derived from its subject and its position in
+that subject's history, so the same history always has the same ids and a consumer can
 dedupe on id alone.
 """
 
@@ -10,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 SCHEMA_VERSION = "1"
 SOURCE = "/crossdock/hub"
@@ -41,8 +42,7 @@ class EventType(StrEnum):
     MESSAGE_DEAD_LETTERED = "MessageDeadLettered"
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
     """One fact. ``time`` is seconds on the shell's clock; ``data`` holds only JSON values."""
 
     id: str
@@ -50,7 +50,7 @@ class Event:
     subject: str
     time: float
     correlation_id: str
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = MappingProxyType({})
     source: str = SOURCE
     schema_version: str = SCHEMA_VERSION
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = [
     "CONNECT_FAIL_SECONDS",
@@ -25,8 +25,9 @@ CONNECT_FAIL_SECONDS = 0.01
 THROTTLE_SECONDS = 0.005
 
 
-@dataclass(frozen=True, slots=True)
-class CallOutcome:
+class CallOutcome(NamedTuple):
+    """A tuple, not a frozen dataclass: every simulated call makes one, and tuples build in C."""
+
     kind: str
     duration: float
     retry_after: float | None = None

@@ -27,14 +27,15 @@ class Every(BaseModel):
 
     def next_after(self, t: float) -> float:
         """The first tick strictly after ``t``."""
-        if t < self.offset:
-            return self.offset
-        k = math.floor((t - self.offset) / self.interval) + 1
-        while self._tick(k) <= t:  # guard against float rounding
+        offset, interval = self.offset, self.interval  # ticks inlined: a hot path of a peak day
+        if t < offset:
+            return offset
+        k = math.floor((t - offset) / interval) + 1
+        while offset + k * interval <= t:  # guard against float rounding
             k += 1
-        while k > 0 and self._tick(k - 1) > t:
+        while k > 0 and offset + (k - 1) * interval > t:
             k -= 1
-        return self._tick(k)
+        return offset + k * interval
 
     def ticks(self, start: float, end: float) -> Iterator[float]:
         """Every tick in [start, end), in order."""
