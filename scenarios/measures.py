@@ -16,13 +16,12 @@ from reference.hub import Hub
 from scenarios.kpis import CHANNELS, Reservoir, ratio
 from scenarios.results import RunResult
 from scenarios.spec import ScenarioSpec
-from scenarios.wiring import Wiring
+from scenarios.wiring import SINKS, Wiring
 from simulators.behavior.streams import spawn_stream
 from simulators.systems.erp import Erp
 from simulators.systems.warehouse import TrackedWms
 
 RESERVOIR = 4096
-SINK_NAMES = ("crm", "bi", "finance")  # message_age_<name> is reported for each
 SERIES = ("backlog", "message_age", "dead_letter_depth", "ats_hub", "ats_truth")
 _OPEN = frozenset(
     {
@@ -261,7 +260,7 @@ class Measures:
 
     def _sink_ages(self) -> dict[str, float]:
         """Mean message age at CRM, BI and finance; 0 for one the topology lacks."""
-        ages = dict.fromkeys(SINK_NAMES, 0.0)
+        ages = dict.fromkeys(SINKS, 0.0)
         for sinks in self.routes.values():
             for sink in sinks:
                 ages[sink.name] = ratio(sink.total_age, sink.received)
