@@ -10,6 +10,8 @@ Theory of operation:
   (``demand.spikes.0.factor``). A missing key of a mapping is created (``systems.erp.workers``);
   a missing key of a model is an error naming the path. The overridden document is validated
   again as a whole, so a variant can never hold a spec that the base could not.
+- A variant that turns a batch or file flow into an ``event`` or ``sync_api`` flow drops the
+  flow's ``every`` with it; setting ``every`` on such a flow is an error, never a quiet no-op.
 - ``load_spec`` raises ``SpecError`` whose message lists one line per problem:
   ``demand.spikes[0].factor: Input should be greater than 0 (got -2)``.
 """
@@ -24,7 +26,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
-from scenarios.topology import TopologySpec
+from scenarios.topology import UNSCHEDULED, TopologySpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.webhook import WebhookDelivery
 
@@ -313,6 +315,10 @@ def apply_overrides(spec: ScenarioSpec, overrides: dict[str, Any], where: str = 
             problems.append(f"{where}.overrides[{path}]: {exc.args[0]}")
     if problems:
         raise SpecError(problems)
+    for path, value in overrides.items():  # a flow turned into events or calls loses its schedule
+        schedule = path.removesuffix("pattern") + "every"
+        if path.endswith(".pattern") and value in UNSCHEDULED and schedule not in overrides:
+            _set(document, schedule, None)
     try:
         return ScenarioSpec.model_validate(document)
     except ValidationError as exc:

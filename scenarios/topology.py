@@ -4,7 +4,8 @@ A scenario's ``topology:`` key is a :class:`TopologySpec`. Rules it enforces on 
 
 - every system and every flow has a unique name;
 - a flow's ``source`` and ``target`` name declared systems;
-- a batch or file flow says how often it runs (``every``, seconds); sync API and event flows don't.
+- a batch or file flow says how often it runs (``every``, seconds); sync API and event flows
+  don't, and saying it for one is an error rather than a setting quietly ignored.
 
 Ownership (exactly one system of record per data domain) is checked by the analysis, not here,
 because a partial estate under construction is still worth drawing.
@@ -37,6 +38,13 @@ SystemKind = Literal[
     "hub",
 ]
 Pattern = Literal["sync_api", "event", "batch", "file"]
+UNSCHEDULED = ("event", "sync_api")
+"""Patterns that move data as it happens, so they take no ``every``."""
+
+
+def _an(word: str) -> str:
+    return ("an " if word[0] in "aeiou" else "a ") + word
+
 
 #: Data domains a system can be the system of record for, and a flow can carry.
 DATA_DOMAINS = (
@@ -95,8 +103,14 @@ class Flow(_Frozen):
     def _schedule_matches_pattern(self) -> Flow:
         if self.pattern in ("batch", "file") and self.every is None:
             raise ValueError(
-                f"flow {self.name!r} is a {self.pattern} flow and needs `every` "
+                f"flow {self.name!r} is {_an(self.pattern)} flow and needs `every` "
                 "(seconds between runs, e.g. every: 900)"
+            )
+        if self.pattern in UNSCHEDULED and self.every is not None:
+            raise ValueError(
+                f"flow {self.name!r} is {_an(self.pattern)} flow, so `every` ({self.every:g}) "
+                "would be ignored; it applies only to batch and file flows (set pattern: "
+                "batch, or drop every)"
             )
         if self.source == self.target:
             raise ValueError(f"flow {self.name!r} goes from {self.source!r} to itself")

@@ -85,6 +85,20 @@ def test_a_variant_that_breaks_the_spec_is_caught_on_load() -> None:
     assert "needs `every`" in problem
 
 
+def test_a_variant_turning_a_batch_into_events_drops_its_schedule() -> None:
+    [events_flow] = ESTATE["flows"]
+    batch = {**events_flow, "pattern": "batch", "every": 3600}
+    spec = parse_spec(scenario(topology={**ESTATE, "flows": [batch]}))
+    events = apply_overrides(spec, {"topology.flows.inventory_sync.pattern": "event"})
+    assert (events.topology.flows[0].pattern, events.topology.flows[0].every) == ("event", None)
+
+
+def test_sweeping_every_on_an_event_flow_is_an_error_not_a_no_op() -> None:
+    spec = parse_spec(scenario())
+    with pytest.raises(SpecError, match="'inventory_sync' is an event flow, so `every` \\(900\\)"):
+        apply_overrides(spec, {"topology.flows.inventory_sync.every": 900}, "variants[every=900]")
+
+
 def test_an_override_naming_no_flow_says_which_names_exist() -> None:
     bad = scenario(
         variants=[{"name": "x", "overrides": {"topology.flows.nightly.pattern": "batch"}}]

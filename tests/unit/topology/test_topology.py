@@ -164,6 +164,19 @@ def test_requests_and_replies_of_different_domains_are_not_cycles():
             "batch flow and needs `every`",
         ),
         (
+            [
+                {
+                    "name": "x",
+                    "source": "erp",
+                    "target": "hub",
+                    "data": "prices",
+                    "pattern": "event",
+                    "every": 900,
+                }
+            ],
+            r"'x' is an event flow, so `every` \(900\) would be ignored",
+        ),
+        (
             [flow("x", "erp", "hub", "orders"), flow("x", "hub", "erp", "orders")],
             "flow name 'x' is declared more than once",
         ),
