@@ -129,6 +129,7 @@ class World:
         self.mailboxes: dict[str, list[tuple[str, ChannelOrder]]] = {}
         self.in_flight: dict[tuple[str, str], int] = {}  # inventory events sent, not yet applied
         self.movements = 0
+        self.orders_sent = 0  # by customers, resends included: the demand the day drew
         self.lines_placed = 0
 
     def _hub(self) -> Hub:
@@ -213,6 +214,7 @@ class World:
     def _route(self, placed: ChannelOrder) -> None:
         """Deliver one customer order to the hub the way its channel's flow says."""
         channel = placed.channel.value
+        self.orders_sent += 1
         self.lines_placed += len(placed.order.lines)
         base_id = f"SO-{placed.number:07d}"
         measures, now = self.measures, placed.placed_at
