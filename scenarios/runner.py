@@ -2,8 +2,11 @@
 
 Seeds. Replication r of a study with seed S runs with ``run_seed(S, r)``, the first 63 bits of
 ``SeedSequence(S).spawn(r + 1)[r]``: independent across replications, and the same for every
-variant of one replication, so variants are compared on common random numbers. The same spec and
-seed give bit-identical runs on any executor, in any order (only ``wall_seconds`` differs).
+variant of one replication, so variants are compared on common random numbers. The estate itself
+(catalogue, customers, starting stock) comes from S alone: it is the business being modelled, so
+it is the same in every replication, and the intervals measure demand, behaviour and faults, not
+which customers happened to live in a restricted region. The same spec and seed give
+bit-identical runs on any executor, in any order (only ``wall_seconds`` differs).
 
 Executors: ``serial`` (in this process), ``local`` (a ProcessPoolExecutor) and ``dask`` (a
 ``distributed.Client`` at an address). Each job carries the variant's own spec, so a worker needs
@@ -48,7 +51,10 @@ def plan(spec: ScenarioSpec, replications: int | None = None, seed: int | None =
     """Jobs ordered replication-major, so early results already cover every variant."""
     reps = replications if replications is not None else spec.replications
     base_seed = spec.seed if seed is None else seed
-    specs = {name: spec.variant(name) for name in spec.variant_names()}
+    specs = {
+        name: spec.variant(name).model_copy(update={"seed": base_seed})
+        for name in spec.variant_names()
+    }
     return [
         Job(specs[name], name, r, run_seed(base_seed, r)) for r in range(reps) for name in specs
     ]

@@ -74,8 +74,8 @@ class World:
             + sum(o.lines * o.quantity for o in demand.large_orders)
         ) * UNITS_PER_LINE
         self.hub_units_per_day = hub_units * 86400.0 / self.arrivals_end
-        self.estate = estate = build_estate(
-            seed,
+        self.estate = estate = build_estate(  # the study's estate: one for every replication
+            spec.seed,
             skus=stock.skus,
             customers=stock.customers,
             nodes=wiring.nodes,
