@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from scenarios.outputs import study_json
-from scenarios.runner import run_study
+from scenarios.runner import plan, run_study
 from scenarios.spec import Variant
+from scenarios.world import World
 
 from .support import shrunk
 
@@ -52,6 +53,21 @@ def test_the_same_seed_gives_the_same_study_in_processes_or_in_one() -> None:
     seeds = {(r.variant, r.replication): r.seed for r in parallel.runs}
     assert seeds[("events-idempotent", 0)] == seeds[("inventory-batch-60m", 0)]
     assert seeds[("events-idempotent", 0)] != seeds[("events-idempotent", 1)]
+
+
+def test_replications_share_the_study_estate_and_differ_in_what_happens() -> None:
+    def world(job):  # type: ignore[no-untyped-def]
+        return World(job.spec, job.variant, job.replication, job.seed)
+
+    jobs = plan(small_spec(), replications=2, seed=3)
+    first, second = (world(j) for j in jobs if j.variant == "events-idempotent")
+    assert (first.estate.stock, first.estate.customers) == (
+        second.estate.stock,
+        second.estate.customers,
+    )
+    assert first.run().kpis != second.run().kpis
+    other = world(plan(small_spec(), replications=1, seed=4)[0])
+    assert other.estate.customers != first.estate.customers
 
 
 def test_simulate_writes_runs_series_study_and_report(tmp_path: Path) -> None:
