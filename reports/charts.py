@@ -305,7 +305,7 @@ def _no_data(ax: Axes) -> None:
 
 def _save(fig: Figure, path: Path, title: str) -> Path:
     fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
+    fig.set_layout_engine("constrained")  # unlike tight_layout, it leaves room for the title
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI)
