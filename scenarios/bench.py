@@ -15,6 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -87,9 +88,12 @@ def _child(orders: int, horizon: float, compare: bool) -> dict[str, Any]:
         return pool.submit(one_run, orders, horizon, compare).result()
 
 
-def bench(orders: int) -> dict[str, Any]:
-    """The peak-day figures for ``orders`` orders, and peak memory at a quarter of them."""
+def bench(orders: int, phase: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """The peak-day figures for ``orders`` orders, and peak memory at a quarter of them;
+    ``phase`` hears what is running now."""
+    phase(f"a peak day of {orders:,} orders, then a bare SimPy loop as long")
     day = _child(orders, 86400.0, compare=True)
+    phase(f"a quarter day ({max(1, orders // 4):,} orders) for peak memory")
     quarter = _child(max(1, orders // 4), 21600.0, compare=False)
     wall, events = day["wall_seconds"], day["events"]
     bare_rate = events / day["bare_simpy_seconds"]

@@ -19,14 +19,16 @@ def simulate(
     """Simulate a peak day of ORDERS orders; report order lines and events per wall-second, the
     ratio to a bare SimPy loop with as many events, and peak memory at a quarter and at all of
     the orders (it should barely grow: metrics are streamed)."""
+    from rich.console import Console
+    from rich.table import Table
+
     from scenarios.bench import bench
 
-    result = bench(orders)
+    with Console(stderr=True).status("starting") as status:  # stderr: --json stays clean
+        result = bench(orders, lambda doing: status.update(f"running {doing}"))
     if as_json:
         typer.echo(json.dumps(result, sort_keys=True))
         return
-    from rich.console import Console
-    from rich.table import Table
 
     table = Table(title=f"bench simulate: a peak day of {result['orders']} orders")
     table.add_column("measure")
