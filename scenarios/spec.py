@@ -26,6 +26,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from reference.hub.state import Sourcing
 from scenarios.topology import UNSCHEDULED, TopologySpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.webhook import WebhookDelivery
@@ -76,6 +77,10 @@ class HubPolicy(_Spec):
     replay_every: Positive = 900.0
     reconciliation_every: Positive | None = 3600.0
     """Snapshot reconciliation of event-fed inventory; batch-fed inventory is all snapshots."""
+    sourcing: Sourcing = "first_fit"
+    """Which node fills a line: ``first_fit`` (the first in preference order that can fill it
+    whole) or ``fewest_nodes`` (per order, nodes that can fill more of its lines whole first:
+    fewer split shipments, more work on the best-stocked node)."""
     capture_sla: Positive = 30.0
     saga_retention: Positive = 3600.0
     """How long a finished order stays in the hub's working state (and its number in the

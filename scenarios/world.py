@@ -147,6 +147,7 @@ class World:
             seed=self.seed,
             retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
             check_duplicates=self.spec.hub.idempotency,
+            sourcing=self.spec.hub.sourcing,
         )
         return Hub(config, HubState(inventory=inventory))
 

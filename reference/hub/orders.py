@@ -170,13 +170,22 @@ def checked(
 def _allocate(
     state: HubState, config: HubConfig, saga: OrderSaga, decision: Decision, now: float
 ) -> None:
-    """Fill each line from one node when one can take it all, else across nodes in order."""
+    """Fill each line from one node when one can take it all, else across nodes in order
+    (the preference order, or for ``fewest_nodes`` sourcing the order's own: see HubConfig)."""
     inventory = state.inventory
-    for line in saga.lines.values():
+    lines = saga.lines.values()
+    nodes = list(config.nodes)
+    if config.sourcing == "fewest_nodes":
+        whole_lines = {
+            node: sum(inventory.available(node, line.sku) >= line.ordered for line in lines)
+            for node in nodes
+        }
+        nodes.sort(key=lambda node: -whole_lines[node])  # stable: ties keep the preference
+    for line in lines:
         line.move(Msg.ACCEPT)
         wanted = line.ordered
-        whole = next((n for n in config.nodes if inventory.available(n, line.sku) >= wanted), None)
-        plan = [whole] if whole is not None else list(config.nodes)
+        whole = next((n for n in nodes if inventory.available(n, line.sku) >= wanted), None)
+        plan = [whole] if whole is not None else nodes
         for node in plan:
             if wanted == 0:
                 break

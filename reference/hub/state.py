@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Literal
 
 from reference.domain.availability import Inventory
 from reference.domain.events import Event, EventType
 from reference.domain.lifecycle import Msg, State, transition
 from reference.hub.retry import RetryPolicy
+
+Sourcing = Literal["first_fit", "fewest_nodes"]
 
 
 @dataclass(slots=True)
@@ -92,13 +95,19 @@ class OrderSaga:
 
 @dataclass(frozen=True, slots=True)
 class HubConfig:
-    """Policies of one hub. ``nodes`` is the fulfilment preference order."""
+    """Policies of one hub. ``nodes`` is the fulfilment preference order.
+
+    ``sourcing`` says which node fills a line. ``first_fit``: the first node, in preference
+    order, that can fill the line whole. ``fewest_nodes``: the same, but per order the nodes
+    that can fill more of its lines whole come first, so orders split less and the
+    best-stocked node takes more of the work."""
 
     nodes: tuple[str, ...]
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     seed: int = 0
     check_duplicates: bool = True
     check_credit: bool = True
+    sourcing: Sourcing = "first_fit"
 
 
 @dataclass(slots=True)

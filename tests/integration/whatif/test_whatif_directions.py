@@ -86,3 +86,23 @@ def test_an_erp_outage_raises_dead_letters_and_order_to_invoice_time() -> None:
     stormy = kpi(result, "outage", "order_to_invoice_mean")
     assert stormy.mean > calm.mean * 1.05, (calm, stormy)
     assert kpi(result, "outage", "retries").mean > kpi(result, "no-outage", "retries").mean
+
+
+def test_fewest_nodes_sourcing_splits_fewer_orders_and_loads_the_best_stocked_node() -> None:
+    flat = {"demand.orders_per_day": 12000, "demand.hourly_profile": None, "warm_up": 0}
+    spec = shrunk(
+        "baseline-day",
+        {**flat, "horizon": "2h", "drain": "6h"},
+        variants=[
+            Variant(name="first-fit"),
+            Variant(name="fewest-nodes", overrides={"hub.sourcing": "fewest_nodes"}),
+        ],
+    )
+    result = study(spec, replications=3)
+    first = kpi(result, "first-fit", "partial_shipment_rate")
+    fewest = kpi(result, "fewest-nodes", "partial_shipment_rate")
+    assert fewest.high < first.low, (fewest, first)
+    # the price: the node that can fill most orders whole queues them, and invoices come later
+    first = kpi(result, "first-fit", "order_to_invoice_mean")
+    fewest = kpi(result, "fewest-nodes", "order_to_invoice_mean")
+    assert first.high < fewest.low, (first, fewest)

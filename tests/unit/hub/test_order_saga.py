@@ -59,6 +59,17 @@ def test_a_line_one_node_can_fill_goes_to_that_node_whole(driver_for):
     assert not saga.was_split
 
 
+def test_fewest_nodes_sourcing_ships_from_the_node_that_can_fill_the_whole_order(driver_for):
+    stock = {(ATL, PIPE): 10, (DFW, PIPE): 10, (DFW, BREAKER): 10}
+    nodes = {}
+    for sourcing in ("first_fit", "fewest_nodes"):  # one ERP for both: two order ids
+        driver = driver_for(stock, sourcing=sourcing)
+        saga = place(driver, order((PIPE, 5), (BREAKER, 5)), order_id=f"SO-{sourcing}")
+        nodes[sourcing] = {e.data["node"] for e in driver.events if e.type == "LineAllocated"}
+        assert saga.state is State.CLOSED
+    assert nodes == {"first_fit": {ATL, DFW}, "fewest_nodes": {DFW}}
+
+
 def test_a_line_no_node_can_fill_is_split_across_nodes_in_preference_order(driver_for):
     driver = driver_for({(ATL, PIPE): 6, (DFW, PIPE): 3, (RNO, PIPE): 4})
     saga = place(driver, order((PIPE, 12)))

@@ -123,6 +123,7 @@ def test_every_library_scenario_loads_with_all_its_variants() -> None:
         "month-end-close",
         "web-order-600-lines",
         "integration-patterns",
+        "order-sourcing",
     } <= set(names)
     for name in names:
         spec = load_spec(name)
