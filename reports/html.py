@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 
 HOW_TO_READ = """
 <p>Each variant ran the same scenario with its overrides, ${replications} times with independent
-random streams derived from seed ${seed}. A KPI shows the mean over those replications and its 95%
+random streams derived from seed ${seed}. Every replication runs in the same estate (catalogue,
+customers, starting stock), drawn once from that seed, so the intervals measure demand, behaviour
+and faults. A KPI shows the mean over those replications and its 95%
 confidence interval <code>[low, high]</code> (Student t). Two variants differ convincingly on a KPI
 when their intervals do not overlap; overlapping intervals mean this many replications cannot tell
 them apart, so run more before deciding. The arrow says which direction is better; the best mean is

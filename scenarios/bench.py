@@ -36,9 +36,8 @@ def bench_spec(orders: int, horizon: float = 86400.0) -> ScenarioSpec:
             "demand.hourly_profile": None,  # a flat rate: a quarter of the orders is a quarter day
             "warm_up": 0,
             "horizon": horizon,
-            "replications": 1,
         },
-    ).model_copy(update={"variants": []})
+    ).model_copy(update={"variants": [], "replications": 1})
 
 
 def bare_simpy(events: int) -> float:

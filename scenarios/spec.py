@@ -12,6 +12,8 @@ Theory of operation:
   again as a whole, so a variant can never hold a spec that the base could not.
 - A variant that turns a batch or file flow into an ``event`` or ``sync_api`` flow drops the
   flow's ``every`` with it; setting ``every`` on such a flow is an error, never a quiet no-op.
+- ``seed`` and ``replications`` belong to the study, not to a variant: overriding or sweeping them
+  is an error that points to ``--seed`` and ``--replications``.
 - ``load_spec`` raises ``SpecError`` whose message lists one line per problem:
   ``demand.spikes[0].factor: Input should be greater than 0 (got -2)``.
 """
@@ -78,9 +80,7 @@ class HubPolicy(_Spec):
     reconciliation_every: Positive | None = 3600.0
     """Snapshot reconciliation of event-fed inventory; batch-fed inventory is all snapshots."""
     sourcing: Sourcing = "first_fit"
-    """Which node fills a line: ``first_fit`` (the first in preference order that can fill it
-    whole) or ``fewest_nodes`` (per order, nodes that can fill more of its lines whole first:
-    fewer split shipments, more work on the best-stocked node)."""
+    """Which node fills a line: ``first_fit`` or ``fewest_nodes`` (see ``HubConfig``)."""
     capture_sla: Positive = 30.0
     saga_retention: Positive = 3600.0
     """How long a finished order stays in the hub's working state (and its number in the
@@ -309,10 +309,20 @@ def load_spec(scenario: str | Path) -> ScenarioSpec:
     return parse_spec(document, str(path))
 
 
+STUDY_WIDE = {
+    "seed": "the seed is the study's, shared by every variant; give --seed to change it",
+    "replications": "replications are the study's, the same for every variant; "
+    "give --replications to change them",
+}
+"""Paths a variant or a sweep cannot set: the study, not a variant, owns them."""
+
+
 def apply_overrides(spec: ScenarioSpec, overrides: dict[str, Any], where: str = "") -> ScenarioSpec:
     """A new spec with each dotted path set to its value (see the module docstring)."""
     document = spec.model_dump(mode="json", exclude={"variants"})
-    problems = []
+    problems = [
+        f"{where}.overrides[{path}]: {STUDY_WIDE[path]}" for path in overrides if path in STUDY_WIDE
+    ]
     for path, value in overrides.items():
         try:
             _set(document, path, copy.deepcopy(value))
@@ -320,10 +330,7 @@ def apply_overrides(spec: ScenarioSpec, overrides: dict[str, Any], where: str = 
             problems.append(f"{where}.overrides[{path}]: {exc.args[0]}")
     if problems:
         raise SpecError(problems)
-    for path, value in overrides.items():  # a flow turned into events or calls loses its schedule
-        schedule = path.removesuffix("pattern") + "every"
-        if path.endswith(".pattern") and value in UNSCHEDULED and schedule not in overrides:
-            _set(document, schedule, None)
+    _unschedule(document, overrides)
     try:
         return ScenarioSpec.model_validate(document)
     except ValidationError as exc:
@@ -331,6 +338,27 @@ def apply_overrides(spec: ScenarioSpec, overrides: dict[str, Any], where: str = 
         raise SpecError(
             [f"{where} (overrides {sorted(overrides)}): {line}" for line in lines]
         ) from None
+
+
+def _unschedule(document: dict[str, Any], overrides: dict[str, Any]) -> None:
+    """A flow turned into events or calls loses its schedule, unless the same overrides set one
+    (then validation says why that is wrong). Flows are matched by index, whichever way the
+    paths name them: ``flows.0.every`` and ``flows.inventory_sync.pattern`` are one flow."""
+    flows = document["topology"]["flows"]
+    patterns: dict[int, Any] = {}
+    scheduled: set[int] = set()
+    for path, value in overrides.items():
+        parts = path.split(".")
+        if len(parts) != 4 or parts[:2] != ["topology", "flows"]:
+            continue
+        index = _list_index(flows, parts[2], ".".join(parts[:3]))
+        if parts[3] == "pattern":
+            patterns[index] = value
+        elif parts[3] == "every":
+            scheduled.add(index)
+    for index, pattern in patterns.items():
+        if pattern in UNSCHEDULED and index not in scheduled:
+            flows[index]["every"] = None
 
 
 def _set(document: dict[str, Any], path: str, value: Any) -> None:

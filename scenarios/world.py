@@ -2,9 +2,14 @@
 
 Theory of operation:
 
-- Every random stream comes from the run seed by name (``spawn_stream(seed, name)``), so two
-  variants of one replication see the same estate, the same customers placing the same orders at
-  the same moments, the same stock movements and the same webhook retries: common random numbers.
+- The estate (catalogue, customers, nodes' starting stock) is drawn from the study seed,
+  ``spec.seed``: it is the business being modelled, the same in every replication and variant.
+  ``scenarios.runner.plan`` writes the study seed into each job's spec, so a ``--seed`` given on
+  the command line reaches the estate too; a World built by hand takes ``spec.seed`` as it is.
+- Everything that happens in that estate comes from the run seed by name
+  (``spawn_stream(seed, name)``), so two variants of one replication see the same customers
+  placing the same orders at the same moments, the same stock movements and the same webhook
+  retries (common random numbers), while replications differ.
 - The topology decides how data moves (see ``scenarios.wiring``): order capture by webhook, sync
   call or polled batch; inventory by events (plus snapshot reconciliation) or by snapshots every N;
   shipment confirmations by event or file drop; EDI documents and CRM/BI/finance feeds by event or

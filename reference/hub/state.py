@@ -100,7 +100,9 @@ class HubConfig:
     ``sourcing`` says which node fills a line. ``first_fit``: the first node, in preference
     order, that can fill the line whole. ``fewest_nodes``: the same, but per order the nodes
     that can fill more of its lines whole come first, so orders split less and the
-    best-stocked node takes more of the work."""
+    best-stocked node takes more of the work. It is a ranking, not a search: it does not look
+    for the smallest set of nodes that covers the order, so an order can still split more
+    than it must. Lines no node can fill whole are split across nodes in the same order."""
 
     nodes: tuple[str, ...]
     retry: RetryPolicy = field(default_factory=RetryPolicy)

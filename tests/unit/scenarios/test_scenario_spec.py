@@ -99,6 +99,27 @@ def test_sweeping_every_on_an_event_flow_is_an_error_not_a_no_op() -> None:
         apply_overrides(spec, {"topology.flows.inventory_sync.every": 900}, "variants[every=900]")
 
 
+def test_a_variant_setting_events_and_a_schedule_at_once_is_still_an_error() -> None:
+    [events_flow] = ESTATE["flows"]
+    batch = {**events_flow, "pattern": "batch", "every": 3600}
+    spec = parse_spec(scenario(topology={**ESTATE, "flows": [batch]}))
+    both = {"topology.flows.0.pattern": "event", "topology.flows.inventory_sync.every": 900}
+    with pytest.raises(SpecError, match="'inventory_sync' is an event flow, so `every` \\(900\\)"):
+        apply_overrides(spec, both, "variants[x]")
+
+
+def test_seed_and_replications_belong_to_the_study_not_a_variant() -> None:
+    spec = parse_spec(scenario())
+    with pytest.raises(SpecError) as caught:
+        apply_overrides(spec, {"seed": 2, "replications": 9}, "sweep")
+    assert caught.value.problems == [
+        "sweep.overrides[seed]: the seed is the study's, shared by every variant; "
+        "give --seed to change it",
+        "sweep.overrides[replications]: replications are the study's, the same for every "
+        "variant; give --replications to change them",
+    ]
+
+
 def test_an_override_naming_no_flow_says_which_names_exist() -> None:
     bad = scenario(
         variants=[{"name": "x", "overrides": {"topology.flows.nightly.pattern": "batch"}}]
