@@ -81,7 +81,13 @@ CATALOG: list[Kpi] = [
     Kpi("message_age_bi", "s", "lower", "Mean age of events delivered to BI."),
     Kpi("message_age_finance", "s", "lower", "Mean age of events delivered to finance."),
     Kpi("retries", "calls", "lower", "System calls retried after a failure."),
-    Kpi("dead_letters", "messages", "lower", "Calls parked after exhausting their retries."),
+    Kpi(
+        "dead_letters",
+        "messages",
+        "lower",
+        "Calls that exhausted their retries: parked for replay, or dropped when dead letters are "
+        "off. A replay that fails again counts again.",
+    ),
     Kpi(
         "reconciliation_exceptions",
         "positions",
