@@ -111,16 +111,21 @@ def _cell(e: Estimate, unit: str) -> str:
     return text if half == 0 else f"{text} ± {half:,.{places}f}"
 
 
+REPLICATIONS_HELP = "Replications per variant, all in one estate (default: the scenario's)."
+SEED_HELP = (
+    "Study seed: it draws the estate and each replication's random numbers (default: the "
+    "scenario's). Variants and sweeps cannot set it; this is how to change it."
+)
+
+
 def simulate(
     scenario: str = typer.Argument(
         ..., help="A scenario YAML file or a library name, e.g. peak-season."
     ),
     replications: int | None = typer.Option(
-        None, "--replications", "-r", min=1, help="Replications per variant (default: the spec's)."
+        None, "--replications", "-r", min=1, help=REPLICATIONS_HELP
     ),
-    seed: int | None = typer.Option(
-        None, "--seed", "-s", min=0, help="Study seed (default: the spec's)."
-    ),
+    seed: int | None = typer.Option(None, "--seed", "-s", min=0, help=SEED_HELP),
     out: Path = typer.Option(Path("out/simulate"), "--out", "-o", help="Folder for the results."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="Parallel processes."),
     as_json: bool = typer.Option(

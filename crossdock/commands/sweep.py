@@ -6,6 +6,8 @@ from pathlib import Path
 
 import typer
 
+from crossdock.commands.simulate import REPLICATIONS_HELP, SEED_HELP
+
 
 def sweep(
     scenario: str = typer.Argument(..., help="A scenario YAML file or a library name."),
@@ -14,16 +16,18 @@ def sweep(
         "--set",
         help="PATH=V1,V2,... e.g. hub.reconciliation_every=15m,1h,4h (values as YAML).",
     ),
-    replications: int | None = typer.Option(None, "--replications", "-r", min=1),
-    seed: int | None = typer.Option(None, "--seed", "-s", min=0),
+    replications: int | None = typer.Option(
+        None, "--replications", "-r", min=1, help=REPLICATIONS_HELP
+    ),
+    seed: int | None = typer.Option(None, "--seed", "-s", min=0, help=SEED_HELP),
     executor: str = typer.Option(
         "local", "--executor", "-e", help="local (processes on this machine) or dask."
     ),
     address: str | None = typer.Option(None, "--address", help="Dask scheduler, tcp://host:port."),
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="Local processes."),
-    out: Path = typer.Option(Path("out/sweep"), "--out", "-o"),
+    out: Path = typer.Option(Path("out/sweep"), "--out", "-o", help="Folder for the results."),
     as_json: bool = typer.Option(False, "--json", help="Print the KPI table per value as JSON."),
-    report: bool = typer.Option(True, "--report/--no-report"),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write the HTML report."),
 ) -> None:
     """Run SCENARIO once per value of PATH (each a variant) times its replications.
 
