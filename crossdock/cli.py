@@ -13,6 +13,7 @@ import typer
 from crossdock import __version__
 from crossdock.commands import (
     bench,
+    contracts,
     db,
     demo,
     example,
@@ -81,7 +82,19 @@ def _reflow_help(group: typer.Typer) -> None:
             _reflow_help(sub.typer_instance)
 
 
-for command in (demo, twin, topology, systems, serve, db, example, simulate, sweep, bench):
+for command in (
+    demo,
+    twin,
+    topology,
+    systems,
+    serve,
+    db,
+    example,
+    simulate,
+    sweep,
+    bench,
+    contracts,
+):
     command.register(app)
 _reflow_help(app)
 

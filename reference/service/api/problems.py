@@ -15,13 +15,13 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from reference.api_v1 import PROBLEM_MEDIA_TYPE as MEDIA_TYPE
+from reference.api_v1 import Problem
 from reference.domain.errors import IllegalTransition
 from reference.hub import CancellationRefused, UnknownOrder
 
-MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "https://crossdock.dev/problems/"
 MAX_FIELD_ERRORS = 100
 log = logging.getLogger("crossdock.service.api")
@@ -40,22 +40,6 @@ TITLES = {
     500: "Internal server error",
     503: "Service unavailable",
 }
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="Path of the offending field, e.g. `lines.3.quantity`")
-    message: str
-
-
-class Problem(BaseModel):
-    """RFC 9457 problem details, plus the fields that were wrong."""
-
-    type: str = Field(examples=[TYPE_BASE + "validation"])
-    title: str
-    status: int
-    detail: str = ""
-    instance: str = ""
-    errors: list[FieldError] = []
 
 
 class ProblemError(Exception):

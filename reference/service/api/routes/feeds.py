@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
+from reference.api_v1 import EventsPage, InvoicePublic
 from reference.domain.events import EventType
 from reference.service.api.deps import DbDep, PrincipalDep
 from reference.service.api.problems import ProblemError, responses
-from reference.service.api.schemas.misc import EventsPage, InvoicePublic
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread
 

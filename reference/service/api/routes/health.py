@@ -6,9 +6,9 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from reference.api_v1 import Health
 from reference.service.api.deps import DbDep, PrincipalDep
 from reference.service.api.problems import ProblemError, responses
-from reference.service.api.schemas.misc import Health
 from reference.service.persistence.database import ping
 from reference.service.runtime import in_thread
 

@@ -7,6 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query
 
+from reference.api_v1 import (
+    Availability,
+    MovementRecorded,
+    SnapshotReconciled,
+)
 from reference.domain.availability import StockPosition, available_for_channel
 from reference.domain.events import EventType
 from reference.domain.model import Channel, InventoryMovement, InventorySnapshot, Sku
@@ -20,11 +25,6 @@ from reference.service.api.deps import (
     RuntimeDep,
 )
 from reference.service.api.problems import ProblemError, responses
-from reference.service.api.schemas.inventory import (
-    Availability,
-    MovementRecorded,
-    SnapshotReconciled,
-)
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread
 

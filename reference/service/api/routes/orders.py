@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 
+from reference.api_v1 import CancelRequest, OrderPublic, OrdersPage
 from reference.domain.lifecycle import State
 from reference.domain.model import Channel, Order
 from reference.hub import CancelOrder
@@ -21,14 +22,7 @@ from reference.service.api.deps import (
     RuntimeDep,
 )
 from reference.service.api.problems import ProblemError, problem_body, responses
-from reference.service.api.schemas.orders import (
-    CancelRequest,
-    OrderPublic,
-    OrdersPage,
-    order_public,
-    rejection_errors,
-    summary,
-)
+from reference.service.api.schemas.orders import order_public, rejection_errors, summary
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread
 

@@ -7,12 +7,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
+from reference.api_v1 import ShipmentRecorded
 from reference.domain.model import Shipment
 from reference.hub import ConfirmShipment
 from reference.service.api import idempotent
 from reference.service.api.deps import IdempotencyKey, PrincipalDep, RuntimeDep
 from reference.service.api.problems import ProblemError, responses
-from reference.service.api.schemas.misc import ShipmentRecorded
 from reference.service.api.schemas.orders import order_public
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread

@@ -1,74 +1,10 @@
-"""Orders as the API shows them, rendered from the stored saga."""
+"""Orders as the API shows them (reference/api_v1.py), rendered from the stored saga."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
-
 from reference.service.timebase import iso, unix_time
-
-
-class LinePublic(BaseModel):
-    line_no: int
-    sku: str
-    quantity: int
-    unit_price: str
-    state: str
-    allocations: dict[str, int] = Field(description="node -> units allocated, not yet shipped")
-    shipped: int
-    backordered: int
-    cancelled: int
-
-
-class ReleasePublic(BaseModel):
-    node: str
-    carrier: str | None
-    shipped: bool
-    lines: dict[str, int] = Field(description="line_no -> units released to this node")
-
-
-class OrderPublic(BaseModel):
-    order_id: str
-    order_number: str
-    customer_id: str
-    channel: str
-    currency: str
-    state: str
-    correlation_id: str
-    received_at: str
-    reasons: list[str]
-    split: bool
-    partially_shipped: bool
-    backordered: bool
-    lines: list[LinePublic]
-    releases: list[ReleasePublic]
-    shipments: int
-    invoices: list[str]
-
-
-class OrderSummary(BaseModel):
-    order_id: str
-    order_number: str
-    customer_id: str
-    channel: str
-    state: str
-    correlation_id: str
-    created_at: str
-    updated_at: str
-
-
-class OrdersPage(BaseModel):
-    data: list[OrderSummary]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end"
-    )
-
-
-class CancelRequest(BaseModel):
-    model_config = {"extra": "forbid"}
-
-    reason: str = Field(default="customer request", min_length=1, max_length=200)
 
 
 def order_public(saga: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,176 @@
+"""API v1 on the wire: the bodies the hub answers, in one place.
+
+The service renders these (reference/service/api), and the typed client (reference/client.py)
+reads them, so a consumer and the provider cannot each keep a private copy of what an order
+looks like. Requests use the canonical model (reference/domain/model.py) directly. Pure
+pydantic: no I/O, no web framework.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Path of the offending field, e.g. `lines.3.quantity`")
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, plus the fields that were wrong."""
+
+    model_config = {"extra": "allow"}
+
+    type: str = Field(examples=["https://crossdock.dev/problems/validation"])
+    title: str
+    status: int
+    detail: str = ""
+    instance: str = ""
+    errors: list[FieldError] = []
+
+
+# -- orders -----------------------------------------------------------------------------------
+
+
+class LinePublic(BaseModel):
+    line_no: int
+    sku: str
+    quantity: int
+    unit_price: str
+    state: str
+    allocations: dict[str, int] = Field(description="node -> units allocated, not yet shipped")
+    shipped: int
+    backordered: int
+    cancelled: int
+
+
+class ReleasePublic(BaseModel):
+    node: str
+    carrier: str | None
+    shipped: bool
+    lines: dict[str, int] = Field(description="line_no -> units released to this node")
+
+
+class OrderPublic(BaseModel):
+    order_id: str
+    order_number: str
+    customer_id: str
+    channel: str
+    currency: str
+    state: str
+    correlation_id: str
+    received_at: str
+    reasons: list[str]
+    split: bool
+    partially_shipped: bool
+    backordered: bool
+    lines: list[LinePublic]
+    releases: list[ReleasePublic]
+    shipments: int
+    invoices: list[str]
+
+
+class OrderSummary(BaseModel):
+    order_id: str
+    order_number: str
+    customer_id: str
+    channel: str
+    state: str
+    correlation_id: str
+    created_at: str
+    updated_at: str
+
+
+class OrdersPage(BaseModel):
+    data: list[OrderSummary]
+    next_cursor: str | None = Field(
+        description="Pass as `cursor` for the next page; null at the end"
+    )
+
+
+class CancelRequest(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    reason: str = Field(default="customer request", min_length=1, max_length=200)
+
+
+# -- stock ------------------------------------------------------------------------------------
+
+
+class PositionPublic(BaseModel):
+    node: str
+    on_hand: int
+    allocated: int
+    quarantined: int
+    safety_stock: int
+    available: int
+
+
+class NodeAvailability(BaseModel):
+    node: str
+    available: int
+
+
+class Availability(BaseModel):
+    sku: str
+    channel: str
+    nodes: list[NodeAvailability]
+    total: int
+
+
+class MovementRecorded(BaseModel):
+    movement_id: str
+    node_id: str
+    sku: str
+    position: PositionPublic
+
+
+class ReconciliationException(BaseModel):
+    sku: str
+    hub_on_hand: int
+    wms_on_hand: int
+    difference: int
+
+
+class SnapshotReconciled(BaseModel):
+    snapshot_id: str
+    node_id: str
+    lines: int
+    exceptions: list[ReconciliationException]
+
+
+# -- shipments, invoices, events, health -------------------------------------------------------
+
+
+class ShipmentRecorded(BaseModel):
+    shipment_id: str
+    order_id: str
+    node_id: str
+    applied: bool = Field(description="false when this shipment was already confirmed")
+    order: OrderPublic
+
+
+class InvoicePublic(BaseModel):
+    invoice_id: str
+    order_id: str
+    shipment_id: str
+    customer_id: str
+    currency: str
+    lines: list[dict[str, Any]]
+    net: str
+    tax: str
+    total: str
+
+
+class EventsPage(BaseModel):
+    data: list[dict[str, Any]] = Field(description="CloudEvents 1.0, in commit order")
+    next_cursor: str = Field(description="Pass as `after` to read on; stays put at the end")
+
+
+class Health(BaseModel):
+    status: str
+    detail: dict[str, Any] = {}

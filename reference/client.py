@@ -1,0 +1,479 @@
+"""A typed client for the hub's API v1, over httpx, sync and async.
+
+Theory of operation. Every operation is written once, as a ``Call``: the request to send and the
+model that reads a success. ``HubClient`` and ``AsyncHubClient`` only send Calls, so the two
+cannot drift apart. An answer of 400 or more raises ``HubProblem`` with the RFC 9457 body
+parsed (its status, type and the fields it names). The one exception is ``create_order``'s 422
+rejection, a business answer: it comes back as an ``OrderRejected`` result, not an error.
+
+Creating POSTs take an ``idempotency_key``; a retry must pass the same one (the hub then replays
+its first answer, and ``Created.replayed`` is true). Pass ``correlation_id`` to thread a request
+into an existing trace; the hub answers with one either way.
+
+    with HubClient("http://127.0.0.1:8000") as hub:
+        placed = hub.create_order(order, idempotency_key=str(uuid.uuid4()))
+        if isinstance(placed.body, OrderPublic):
+            hub.cancel_order(placed.body.order_id, reason="customer changed their mind")
+
+Used by the CLI, the contract tests and the load tests; it imports nothing of the service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from reference.api_v1 import (
+    Availability,
+    EventsPage,
+    Health,
+    InvoicePublic,
+    MovementRecorded,
+    OrderPublic,
+    OrdersPage,
+    Problem,
+    ShipmentRecorded,
+    SnapshotReconciled,
+)
+from reference.domain.model import InventoryMovement, InventorySnapshot, Order, Shipment
+
+T = TypeVar("T", bound=BaseModel)
+
+IDEMPOTENCY_KEY = "Idempotency-Key"
+CORRELATION_ID = "X-Correlation-ID"
+REPLAYED = "Idempotent-Replayed"
+DEFAULT_TIMEOUT = 10.0
+
+
+class HubProblem(Exception):
+    """The hub answered with an error; ``problem`` is its application/problem+json body."""
+
+    def __init__(self, method: str, path: str, status: int, problem: Problem, headers: Any):
+        fields = ", ".join(e.field for e in problem.errors if e.field)
+        super().__init__(
+            f"{method} {path} -> {status}: {problem.detail or problem.title}"
+            + (f" (fields: {fields})" if fields else "")
+        )
+        self.status = status
+        self.problem = problem
+        self.retry_after = headers.get("Retry-After")
+        self.correlation_id = headers.get(CORRELATION_ID)
+
+
+@dataclass(frozen=True)
+class OrderRejected:
+    """createOrder's 422 with ``type`` order-rejected: ERP or the hub refused the order."""
+
+    order_id: str
+    problem: Problem
+
+
+@dataclass(frozen=True)
+class Created(Generic[T]):
+    """A creating POST's answer: the body, whether it was a replay, and its correlation id."""
+
+    status: int
+    body: T
+    replayed: bool
+    correlation_id: str | None
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request of API v1, and how to read its answer."""
+
+    method: str
+    path: str
+    reads: type[BaseModel]
+    params: Mapping[str, Any] = field(default_factory=dict)
+    body: Any = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    creates: bool = False
+    rejection_is_answer: bool = False
+
+    def request(self, client: httpx.Client | httpx.AsyncClient) -> httpx.Request:
+        params = {k: v for k, v in self.params.items() if v is not None}
+        return client.build_request(
+            self.method, self.path, params=params, json=self.body, headers=dict(self.headers)
+        )
+
+    def read(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            problem = _problem(response)
+            if (
+                self.rejection_is_answer
+                and response.status_code == 422
+                and problem.type.endswith("/order-rejected")
+            ):
+                return OrderRejected(str(getattr(problem, "order_id", "")), problem)
+            status = response.status_code
+            raise HubProblem(self.method, self.path, status, problem, response.headers)
+        body = self.reads.model_validate_json(response.content)
+        if self.creates:
+            return Created(
+                response.status_code,
+                body,
+                response.headers.get(REPLAYED) == "true",
+                response.headers.get(CORRELATION_ID),
+            )
+        return body
+
+
+def _problem(response: httpx.Response) -> Problem:
+    try:
+        return Problem.model_validate_json(response.content)
+    except ValueError:
+        text = response.text[:200]
+        return Problem(type="about:blank", title=response.reason_phrase, status=0, detail=text)
+
+
+def _headers(idempotency_key: str | None, correlation_id: str | None) -> dict[str, str]:
+    headers = {}
+    if idempotency_key is not None:
+        headers[IDEMPOTENCY_KEY] = idempotency_key
+    if correlation_id is not None:
+        headers[CORRELATION_ID] = correlation_id
+    return headers
+
+
+def _json(model: BaseModel | Mapping[str, Any]) -> Any:
+    return model.model_dump(mode="json") if isinstance(model, BaseModel) else dict(model)
+
+
+class Calls:
+    """Every operation of API v1 as a Call; the clients below only send them."""
+
+    @staticmethod
+    def create_order(
+        order: Order | Mapping[str, Any], idempotency_key: str | None, correlation_id: str | None
+    ) -> Call:
+        return Call(
+            "POST",
+            "/v1/orders",
+            OrderPublic,
+            body=_json(order),
+            headers=_headers(idempotency_key, correlation_id),
+            creates=True,
+            rejection_is_answer=True,
+        )
+
+    @staticmethod
+    def get_order(order_id: str) -> Call:
+        return Call("GET", f"/v1/orders/{order_id}", OrderPublic)
+
+    @staticmethod
+    def list_orders(
+        cursor: str | None = None,
+        limit: int | None = None,
+        customer_id: str | None = None,
+        state: str | None = None,
+        channel: str | None = None,
+        created_after: str | None = None,
+    ) -> Call:
+        params = {
+            "cursor": cursor,
+            "limit": limit,
+            "customer_id": customer_id,
+            "state": state,
+            "channel": channel,
+            "created_after": created_after,
+        }
+        return Call("GET", "/v1/orders", OrdersPage, params=params)
+
+    @staticmethod
+    def cancel_order(order_id: str, reason: str | None) -> Call:
+        body = {"reason": reason} if reason is not None else None
+        return Call("POST", f"/v1/orders/{order_id}/cancel", OrderPublic, body=body)
+
+    @staticmethod
+    def availability(sku: str, channel: str | None = None) -> Call:
+        return Call(
+            "GET", "/v1/availability", Availability, params={"sku": sku, "channel": channel}
+        )
+
+    @staticmethod
+    def post_movement(
+        movement: InventoryMovement | Mapping[str, Any],
+        idempotency_key: str | None,
+        correlation_id: str | None,
+    ) -> Call:
+        return Call(
+            "POST",
+            "/v1/inventory/movements",
+            MovementRecorded,
+            body=_json(movement),
+            headers=_headers(idempotency_key, correlation_id),
+            creates=True,
+        )
+
+    @staticmethod
+    def post_snapshot(
+        snapshot: InventorySnapshot | Mapping[str, Any],
+        idempotency_key: str | None,
+        correlation_id: str | None,
+    ) -> Call:
+        return Call(
+            "POST",
+            "/v1/inventory/snapshots",
+            SnapshotReconciled,
+            body=_json(snapshot),
+            headers=_headers(idempotency_key, correlation_id),
+            creates=True,
+        )
+
+    @staticmethod
+    def confirm_shipment(
+        shipment: Shipment | Mapping[str, Any],
+        idempotency_key: str | None,
+        correlation_id: str | None,
+    ) -> Call:
+        return Call(
+            "POST",
+            "/v1/shipments",
+            ShipmentRecorded,
+            body=_json(shipment),
+            headers=_headers(idempotency_key, correlation_id),
+            creates=True,
+        )
+
+    @staticmethod
+    def get_invoice(invoice_id: str) -> Call:
+        return Call("GET", f"/v1/invoices/{invoice_id}", InvoicePublic)
+
+    @staticmethod
+    def events(
+        after: str | None = None,
+        limit: int | None = None,
+        subject: str | None = None,
+        type: str | None = None,
+        correlation_id: str | None = None,
+    ) -> Call:
+        params = {
+            "after": after,
+            "limit": limit,
+            "subject": subject,
+            "type": type,
+            "correlation_id": correlation_id,
+        }
+        return Call("GET", "/v1/events", EventsPage, params=params)
+
+    @staticmethod
+    def healthz() -> Call:
+        return Call("GET", "/healthz", Health)
+
+    @staticmethod
+    def readyz() -> Call:
+        return Call("GET", "/readyz", Health)
+
+
+class HubClient:
+    """The hub's API v1, blocking. Pass ``transport`` to talk to an app in-process."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.http = httpx.Client(
+            base_url=base_url, timeout=timeout, headers=dict(headers or {}), transport=transport
+        )
+
+    def send(self, call: Call) -> Any:
+        return call.read(self.http.send(call.request(self.http)))
+
+    def create_order(
+        self,
+        order: Order | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[OrderPublic] | OrderRejected:
+        """Place an order; a 422 rejection is returned as OrderRejected, not raised."""
+        return self.send(Calls.create_order(order, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    def get_order(self, order_id: str) -> OrderPublic:
+        return self.send(Calls.get_order(order_id))  # type: ignore[no-any-return]
+
+    def list_orders(self, **filters: Any) -> OrdersPage:
+        """One page; ``cursor`` from the last page's ``next_cursor`` reads on."""
+        return self.send(Calls.list_orders(**filters))  # type: ignore[no-any-return]
+
+    def iter_orders(self, **filters: Any) -> Iterator[Any]:
+        """Every order summary matching the filters, page after page."""
+        cursor = None
+        while True:
+            page = self.list_orders(cursor=cursor, **filters)
+            yield from page.data
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    def cancel_order(self, order_id: str, *, reason: str | None = None) -> OrderPublic:
+        return self.send(Calls.cancel_order(order_id, reason))  # type: ignore[no-any-return]
+
+    def availability(self, sku: str, *, channel: str | None = None) -> Availability:
+        return self.send(Calls.availability(sku, channel))  # type: ignore[no-any-return]
+
+    def post_movement(
+        self,
+        movement: InventoryMovement | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[MovementRecorded]:
+        return self.send(Calls.post_movement(movement, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    def post_snapshot(
+        self,
+        snapshot: InventorySnapshot | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[SnapshotReconciled]:
+        return self.send(Calls.post_snapshot(snapshot, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    def confirm_shipment(
+        self,
+        shipment: Shipment | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[ShipmentRecorded]:
+        return self.send(Calls.confirm_shipment(shipment, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    def get_invoice(self, invoice_id: str) -> InvoicePublic:
+        return self.send(Calls.get_invoice(invoice_id))  # type: ignore[no-any-return]
+
+    def events(self, **filters: Any) -> EventsPage:
+        """One page of the CloudEvents feed; ``after`` from ``next_cursor`` reads on."""
+        return self.send(Calls.events(**filters))  # type: ignore[no-any-return]
+
+    def iter_events(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Every event matching the filters, to the end of the feed as it is now."""
+        after = filters.pop("after", None)
+        while True:
+            page = self.events(after=after, **filters)
+            if not page.data:
+                return
+            yield from page.data
+            after = page.next_cursor
+
+    def healthz(self) -> Health:
+        return self.send(Calls.healthz())  # type: ignore[no-any-return]
+
+    def readyz(self) -> Health:
+        return self.send(Calls.readyz())  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> HubClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class AsyncHubClient:
+    """The hub's API v1 for asyncio; the same operations as HubClient."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.http = httpx.AsyncClient(
+            base_url=base_url, timeout=timeout, headers=dict(headers or {}), transport=transport
+        )
+
+    async def send(self, call: Call) -> Any:
+        return call.read(await self.http.send(call.request(self.http)))
+
+    async def create_order(
+        self,
+        order: Order | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[OrderPublic] | OrderRejected:
+        return await self.send(Calls.create_order(order, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    async def get_order(self, order_id: str) -> OrderPublic:
+        return await self.send(Calls.get_order(order_id))  # type: ignore[no-any-return]
+
+    async def list_orders(self, **filters: Any) -> OrdersPage:
+        return await self.send(Calls.list_orders(**filters))  # type: ignore[no-any-return]
+
+    async def iter_orders(self, **filters: Any) -> AsyncIterator[Any]:
+        cursor = None
+        while True:
+            page = await self.list_orders(cursor=cursor, **filters)
+            for summary in page.data:
+                yield summary
+            if page.next_cursor is None:
+                return
+            cursor = page.next_cursor
+
+    async def cancel_order(self, order_id: str, *, reason: str | None = None) -> OrderPublic:
+        return await self.send(Calls.cancel_order(order_id, reason))  # type: ignore[no-any-return]
+
+    async def availability(self, sku: str, *, channel: str | None = None) -> Availability:
+        return await self.send(Calls.availability(sku, channel))  # type: ignore[no-any-return]
+
+    async def post_movement(
+        self,
+        movement: InventoryMovement | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[MovementRecorded]:
+        return await self.send(Calls.post_movement(movement, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    async def post_snapshot(
+        self,
+        snapshot: InventorySnapshot | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[SnapshotReconciled]:
+        return await self.send(Calls.post_snapshot(snapshot, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    async def confirm_shipment(
+        self,
+        shipment: Shipment | Mapping[str, Any],
+        *,
+        idempotency_key: str | None,
+        correlation_id: str | None = None,
+    ) -> Created[ShipmentRecorded]:
+        return await self.send(Calls.confirm_shipment(shipment, idempotency_key, correlation_id))  # type: ignore[no-any-return]
+
+    async def get_invoice(self, invoice_id: str) -> InvoicePublic:
+        return await self.send(Calls.get_invoice(invoice_id))  # type: ignore[no-any-return]
+
+    async def events(self, **filters: Any) -> EventsPage:
+        return await self.send(Calls.events(**filters))  # type: ignore[no-any-return]
+
+    async def healthz(self) -> Health:
+        return await self.send(Calls.healthz())  # type: ignore[no-any-return]
+
+    async def readyz(self) -> Health:
+        return await self.send(Calls.readyz())  # type: ignore[no-any-return]
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    async def __aenter__(self) -> AsyncHubClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
