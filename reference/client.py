@@ -84,8 +84,9 @@ class Created(Generic[T]):
 
 @dataclass(frozen=True)
 class Call:
-    """One request of API v1, and how to read its answer."""
+    """One request of API v1, and how to read its answer; ``operation`` is its OpenAPI id."""
 
+    operation: str
     method: str
     path: str
     reads: type[BaseModel]
@@ -152,6 +153,7 @@ class Calls:
         order: Order | Mapping[str, Any], idempotency_key: str | None, correlation_id: str | None
     ) -> Call:
         return Call(
+            "createOrder",
             "POST",
             "/v1/orders",
             OrderPublic,
@@ -163,7 +165,7 @@ class Calls:
 
     @staticmethod
     def get_order(order_id: str) -> Call:
-        return Call("GET", f"/v1/orders/{order_id}", OrderPublic)
+        return Call("getOrder", "GET", f"/v1/orders/{order_id}", OrderPublic)
 
     @staticmethod
     def list_orders(
@@ -182,17 +184,21 @@ class Calls:
             "channel": channel,
             "created_after": created_after,
         }
-        return Call("GET", "/v1/orders", OrdersPage, params=params)
+        return Call("listOrders", "GET", "/v1/orders", OrdersPage, params=params)
 
     @staticmethod
     def cancel_order(order_id: str, reason: str | None) -> Call:
         body = {"reason": reason} if reason is not None else None
-        return Call("POST", f"/v1/orders/{order_id}/cancel", OrderPublic, body=body)
+        return Call("cancelOrder", "POST", f"/v1/orders/{order_id}/cancel", OrderPublic, body=body)
 
     @staticmethod
     def availability(sku: str, channel: str | None = None) -> Call:
         return Call(
-            "GET", "/v1/availability", Availability, params={"sku": sku, "channel": channel}
+            "getAvailability",
+            "GET",
+            "/v1/availability",
+            Availability,
+            params={"sku": sku, "channel": channel},
         )
 
     @staticmethod
@@ -202,6 +208,7 @@ class Calls:
         correlation_id: str | None,
     ) -> Call:
         return Call(
+            "postInventoryMovement",
             "POST",
             "/v1/inventory/movements",
             MovementRecorded,
@@ -217,6 +224,7 @@ class Calls:
         correlation_id: str | None,
     ) -> Call:
         return Call(
+            "postInventorySnapshot",
             "POST",
             "/v1/inventory/snapshots",
             SnapshotReconciled,
@@ -232,6 +240,7 @@ class Calls:
         correlation_id: str | None,
     ) -> Call:
         return Call(
+            "confirmShipment",
             "POST",
             "/v1/shipments",
             ShipmentRecorded,
@@ -242,7 +251,7 @@ class Calls:
 
     @staticmethod
     def get_invoice(invoice_id: str) -> Call:
-        return Call("GET", f"/v1/invoices/{invoice_id}", InvoicePublic)
+        return Call("getInvoice", "GET", f"/v1/invoices/{invoice_id}", InvoicePublic)
 
     @staticmethod
     def events(
@@ -259,15 +268,15 @@ class Calls:
             "type": type,
             "correlation_id": correlation_id,
         }
-        return Call("GET", "/v1/events", EventsPage, params=params)
+        return Call("listEvents", "GET", "/v1/events", EventsPage, params=params)
 
     @staticmethod
     def healthz() -> Call:
-        return Call("GET", "/healthz", Health)
+        return Call("healthz", "GET", "/healthz", Health)
 
     @staticmethod
     def readyz() -> Call:
-        return Call("GET", "/readyz", Health)
+        return Call("readyz", "GET", "/readyz", Health)
 
 
 class HubClient:
