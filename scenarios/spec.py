@@ -2,8 +2,13 @@
 
 Theory of operation:
 
-- Every model forbids unknown keys, so a typo is an error that names its path.
-- Durations are seconds, or a string with a unit: ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"``.
+- Every model forbids unknown keys, so a typo is an error that names its path and the nearest
+  field (``hub.idempotent: no such field here (got False); did you mean 'idempotency'?``).
+- Durations are seconds, or a string with a unit, in every duration field of the spec, flows'
+  ``every`` included: ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"`` (``scenarios.durations``).
+- Rules of the whole scenario (the systems and faults the run knows, one system of record per
+  data domain) live in ``scenarios.checks``; ``validate`` runs them on the base and on every
+  variant, and every command loads through it, so every command refuses the same scenarios.
 - ``variants`` are named overrides of the base spec. An override is a **dotted path** to one value
   and the value that replaces it: ``{"hub.idempotency": false}``. A path segment after a list picks
   an item by its ``name`` (``topology.flows.inventory_sync.pattern``) or by its index
@@ -14,45 +19,32 @@ Theory of operation:
   flow's ``every`` with it; setting ``every`` on such a flow is an error, never a quiet no-op.
 - ``seed`` and ``replications`` belong to the study, not to a variant: overriding or sweeping them
   is an error that points to ``--seed`` and ``--replications``.
-- ``load_spec`` raises ``SpecError`` whose message lists one line per problem:
-  ``demand.spikes[0].factor: Input should be greater than 0 (got -2)``.
+- ``load_spec`` raises ``SpecError`` whose message lists one line per problem, with the file and
+  line it was written on: ``peak.yaml:41: demand.spikes[0].factor: Input should be greater than 0
+  (got -2)``.
 """
 
 from __future__ import annotations
 
 import copy
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from reference.hub.state import Sourcing
+from scenarios import checks, yamlsource
+from scenarios.durations import Duration, Positive
+from scenarios.problems import Loc, Problem, SpecError, did_you_mean, from_validation
 from scenarios.topology import UNSCHEDULED, TopologySpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.webhook import WebhookDelivery
 
+__all__ = ["Duration", "Positive", "ScenarioSpec", "SpecError", "apply_overrides", "load_spec"]
+
 LIBRARY = Path(__file__).parent / "library"
 CHANNEL_NAMES = ("web", "marketplace", "edi", "sales_rep")
-_UNITS = {"s": 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
-
-
-def _duration(value: Any) -> Any:
-    if isinstance(value, str):
-        parts = re.findall(r"(\d+(?:\.\d*)?)\s*(min|s|m|h|d)", value)
-        rebuilt = "".join(f"{n}{u}" for n, u in parts)
-        if not parts or rebuilt != re.sub(r"\s+", "", value):
-            raise ValueError(
-                f"a duration is seconds or a number with a unit s, m, h or d "
-                f"(like '15m' or '1h30m'), not {value!r}"
-            )
-        return sum(float(n) * _UNITS[u] for n, u in parts)
-    return value
-
-
-Duration = Annotated[float, BeforeValidator(_duration), Field(ge=0, allow_inf_nan=False)]
-Positive = Annotated[float, BeforeValidator(_duration), Field(gt=0, allow_inf_nan=False)]
 Rate = Annotated[float, Field(ge=0, le=1)]
 
 
@@ -232,58 +224,61 @@ class ScenarioSpec(_Spec):
         """The spec of one variant: the base with that variant's overrides applied."""
         if not self.variants and name == "baseline":
             return self
-        for v in self.variants:
+        for i, v in enumerate(self.variants):
             if v.name == name:
-                return apply_overrides(self, v.overrides, where=f"variants[{v.name}]")
-        raise SpecError([f"variant: no variant {name!r}; known: {', '.join(self.variant_names())}"])
+                return apply_overrides(
+                    self, v.overrides, where=f"variants[{v.name}]", loc=("variants", i, "overrides")
+                )
+        raise SpecError([unknown_variant(self, name)])
+
+    def only(self, names: list[str]) -> ScenarioSpec:
+        """This spec with only the named variants, in the scenario's order (``--variant``)."""
+        wrong = [unknown_variant(self, n) for n in names if n not in self.variant_names()]
+        if wrong:
+            raise SpecError(wrong)
+        if not self.variants:
+            return self
+        return self.model_copy(update={"variants": [v for v in self.variants if v.name in names]})
 
 
-class SpecError(ValueError):
-    """A scenario that cannot be run; ``problems`` holds one line per bad value."""
-
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = problems
-        head = f"{source}: " if source else ""
-        super().__init__(head + "invalid scenario\n  " + "\n  ".join(problems))
-
-
-def format_errors(error: ValidationError, prefix: str = "") -> list[str]:
-    """One line per error: ``path: message (got value)``."""
-    lines = []
-    for item in error.errors():
-        path = prefix
-        for part in item["loc"]:
-            if isinstance(part, int):
-                path += f"[{part}]"
-            else:
-                path += ("." if path else "") + str(part)
-        got = item.get("input")
-        shown = (
-            "" if isinstance(got, dict | list) or item["type"] == "missing" else f" (got {got!r})"
-        )
-        message = item["msg"].removeprefix("Value error, ")
-        lines.append(f"{path or '<root>'}: {message}{shown}")
-    return lines
+def unknown_variant(spec: ScenarioSpec, name: str) -> Problem:
+    names = spec.variant_names()
+    hint = did_you_mean(name, names)
+    if not hint.startswith("known"):
+        hint += f" (variants: {', '.join(names)})"
+    return Problem(("variants",), "--variant", f"no such variant in {spec.name}", name, hint)
 
 
-def parse_spec(document: Any, source: str = "") -> ScenarioSpec:
+def validate(document: Any) -> ScenarioSpec:
+    """The one validation every command runs: each field, the rules of the whole scenario
+    (``scenarios.checks``), and then every variant as a whole spec of its own."""
     if not isinstance(document, dict):
-        raise SpecError(
-            [f"<root>: a scenario is a mapping of keys, not {type(document).__name__}"], source
-        )
+        kind = type(document).__name__
+        raise SpecError([Problem((), "<root>", f"a scenario is a mapping of keys, not {kind}")])
     try:
         spec = ScenarioSpec.model_validate(document)
     except ValidationError as exc:
-        raise SpecError(format_errors(exc), source) from None
-    problems: list[str] = []
-    for v in spec.variants:  # every variant must be runnable before anything runs
+        raise SpecError(from_validation(exc, ScenarioSpec)) from None
+    problems = checks.problems(spec)
+    for i, v in enumerate(spec.variants):  # every variant must be runnable before anything runs
+        where, loc = f"variants[{v.name}]", ("variants", i, "overrides")
         try:
-            spec.variant(v.name)
+            apply_overrides(spec, v.overrides, where, loc, inherited=problems)
         except SpecError as exc:
-            problems += exc.problems
+            problems += exc.items
     if problems:
-        raise SpecError(problems, source)
+        raise SpecError(problems)
     return spec
+
+
+def parse_spec(
+    document: Any, source: str = "", lines: dict[Loc, int] | None = None
+) -> ScenarioSpec:
+    """``validate``, with each problem placed at its file and line when they are known."""
+    try:
+        return validate(document)
+    except SpecError as exc:
+        raise exc.located(lines or {}, source) from None
 
 
 def resolve(scenario: str | Path) -> Path:
@@ -294,19 +289,52 @@ def resolve(scenario: str | Path) -> Path:
     named = LIBRARY / f"{str(scenario).replace('_', '-')}.yaml"
     if given.suffix == "" and named.is_file():
         return named
-    known = ", ".join(sorted(p.stem for p in LIBRARY.glob("*.yaml")))
+    known = sorted(p.stem for p in LIBRARY.glob("*.yaml"))
+    hint = did_you_mean(str(scenario).replace("_", "-"), known)
     raise SpecError(
-        [f"scenario: {str(scenario)!r} is neither a file nor a library scenario (library: {known})"]
+        [
+            Problem(
+                (),
+                "scenario",
+                "neither a file nor a library scenario",
+                str(scenario),
+                hint + ("" if hint.startswith("known") else f" (library: {', '.join(known)})"),
+            )
+        ]
     )
+
+
+def read_document(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """A YAML (or JSON) file as data, with the line of every key; SpecError if it won't parse."""
+    try:
+        return yamlsource.read(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        what = " ".join(str(getattr(exc, k, "") or "") for k in ("context", "problem")).strip()
+        problem = Problem((), "<yaml>", what or str(exc), line=line)
+        raise SpecError([problem], str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError([Problem((), "<file>", f"cannot read it: {exc}")], str(path)) from None
 
 
 def load_spec(scenario: str | Path) -> ScenarioSpec:
     path = resolve(scenario)
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SpecError([f"<yaml>: {exc}"], str(path)) from None
-    return parse_spec(document, str(path))
+    document, lines = read_document(path)
+    return parse_spec(document, str(path), lines)
+
+
+def scaled(spec: ScenarioSpec, factor: float) -> ScenarioSpec:
+    """``spec`` with ``demand.orders_per_day`` times ``factor`` (0 < factor <= 1), for a quick
+    look; the opening stock follows demand (``inventory.coverage``), so shortages stay alike."""
+    if not 0 < factor <= 1:
+        raise SpecError([Problem((), "--scale", "must be above 0 and at most 1", factor)])
+    if factor == 1:
+        return spec
+    rate = spec.demand.orders_per_day * factor
+    return apply_overrides(spec, {"demand.orders_per_day": rate}, where="--scale").model_copy(
+        update={"variants": spec.variants}
+    )
 
 
 STUDY_WIDE = {
@@ -317,27 +345,64 @@ STUDY_WIDE = {
 """Paths a variant or a sweep cannot set: the study, not a variant, owns them."""
 
 
-def apply_overrides(spec: ScenarioSpec, overrides: dict[str, Any], where: str = "") -> ScenarioSpec:
-    """A new spec with each dotted path set to its value (see the module docstring)."""
+class _NoSuchItem(KeyError):
+    def __init__(self, where: str, message: str, value: Any, hint: str = "") -> None:
+        super().__init__(where)
+        self.where, self.message, self.value, self.hint = where, message, value, hint
+
+
+def apply_overrides(
+    spec: ScenarioSpec,
+    overrides: dict[str, Any],
+    where: str = "",
+    loc: Loc = (),
+    inherited: list[Problem] | None = None,
+) -> ScenarioSpec:
+    """A new spec with each dotted path set to its value (see the module docstring).
+
+    Problems name ``where`` (``variants[batch]``) and carry ``loc``, the location of the
+    overrides in the document, so they point at the line of the override that caused them.
+    ``inherited`` are the base's own problems: said once there, not again for each variant."""
     document = spec.model_dump(mode="json", exclude={"variants"})
+
+    def named(key: str) -> str:
+        return f"{where}.overrides[{key}]" if where else f"overrides[{key}]"
+
     problems = [
-        f"{where}.overrides[{path}]: {STUDY_WIDE[path]}" for path in overrides if path in STUDY_WIDE
+        Problem((*loc, key), named(key), STUDY_WIDE[key], value)
+        for key, value in overrides.items()
+        if key in STUDY_WIDE
     ]
-    for path, value in overrides.items():
+    reached: dict[str, Loc] = {}
+    for key, value in overrides.items():
         try:
-            _set(document, path, copy.deepcopy(value))
-        except KeyError as exc:
-            problems.append(f"{where}.overrides[{path}]: {exc.args[0]}")
+            reached[key] = _set(document, key, copy.deepcopy(value))
+        except _NoSuchItem as exc:
+            problems.append(
+                Problem((*loc, key), named(key), f"{exc.where}: {exc.message}", exc.value, exc.hint)
+            )
     if problems:
         raise SpecError(problems)
     _unschedule(document, overrides)
     try:
-        return ScenarioSpec.model_validate(document)
+        changed = ScenarioSpec.model_validate(document)
     except ValidationError as exc:
-        lines = format_errors(exc)
-        raise SpecError(
-            [f"{where} (overrides {sorted(overrides)}): {line}" for line in lines]
-        ) from None
+        found = from_validation(exc, ScenarioSpec)
+    else:
+        found = checks.problems(changed)
+    base = {(p.loc, p.message, repr(p.value)) for p in inherited or ()}
+    found = [p for p in found if (p.loc, p.message, repr(p.value)) not in base]
+    if not found:
+        return changed
+
+    def seen_from_overrides(problem: Problem) -> Problem:
+        for key, target in reached.items():
+            shorter = min(len(target), len(problem.loc))
+            if target[:shorter] == problem.loc[:shorter]:
+                return problem.under((*loc, key), named(key))
+        return problem.under(loc, f"{where} (overrides {sorted(overrides)})")
+
+    raise SpecError([seen_from_overrides(p) for p in found])
 
 
 def _unschedule(document: dict[str, Any], overrides: dict[str, Any]) -> None:
@@ -361,27 +426,32 @@ def _unschedule(document: dict[str, Any], overrides: dict[str, Any]) -> None:
             flows[index]["every"] = None
 
 
-def _set(document: dict[str, Any], path: str, value: Any) -> None:
+def _set(document: dict[str, Any], path: str, value: Any) -> Loc:
+    """Set ``path`` to ``value``; return where it landed, list items by index."""
     parts = path.split(".")
     node: Any = document
+    landed: list[str | int] = []
     for depth, part in enumerate(parts):
         last = depth == len(parts) - 1
         here = ".".join(parts[: depth + 1])
         if isinstance(node, list):
-            index = _list_index(node, part, here)
+            index = _list_index(node, part, ".".join(parts[:depth]))
+            landed.append(index)
             if last:
                 node[index] = value
-                return
+                return tuple(landed)
             node = node[index]
         elif isinstance(node, dict):
+            landed.append(part)
             if last:
                 node[part] = value
-                return
+                return tuple(landed)
             if part not in node or node[part] is None:
                 node[part] = {}
             node = node[part]
         else:
-            raise KeyError(f"{here}: cannot descend into {node!r}")
+            raise _NoSuchItem(here, "cannot descend into a value", node)
+    return tuple(landed)
 
 
 def _list_index(items: list[Any], part: str, here: str) -> int:
@@ -389,9 +459,9 @@ def _list_index(items: list[Any], part: str, here: str) -> int:
         index = int(part)
         if index < len(items):
             return index
-        raise KeyError(f"{here}: index {index} is past the end ({len(items)} items)")
+        raise _NoSuchItem(here, f"index {index} is past the end ({len(items)} items)", index)
     for index, item in enumerate(items):
         if isinstance(item, dict) and item.get("name") == part:
             return index
     names = [str(i.get("name")) for i in items if isinstance(i, dict)]
-    raise KeyError(f"{here}: no item named {part!r}; names: {', '.join(names)}")
+    raise _NoSuchItem(here, "no item of that name", part, did_you_mean(part, names))

@@ -4,11 +4,13 @@ A scenario's ``topology:`` key is a :class:`TopologySpec`. Rules it enforces on 
 
 - every system and every flow has a unique name;
 - a flow's ``source`` and ``target`` name declared systems;
-- a batch or file flow says how often it runs (``every``, seconds); sync API and event flows
-  don't, and saying it for one is an error rather than a setting quietly ignored.
+- a batch or file flow says how often it runs (``every``, a duration like the rest of the spec:
+  ``900`` or ``"15m"``); sync API and event flows don't, and saying it for one is an error rather
+  than a setting quietly ignored.
 
-Ownership (exactly one system of record per data domain) is checked by the analysis, not here,
-because a partial estate under construction is still worth drawing.
+Ownership (exactly one system of record per data domain) is a rule of the whole scenario: the
+scenario spec checks it on load (``scenarios.checks``), so every command refuses the same estates,
+and :func:`analyse` raises :class:`TopologyError` if handed one directly.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from scenarios.durations import Positive
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -94,8 +98,8 @@ class Flow(_Frozen):
     target: str
     data: DataDomain
     pattern: Pattern
-    every: float | None = Field(default=None, gt=0.0)
-    """Seconds between runs; required for batch and file flows."""
+    every: Positive | None = None
+    """Time between runs (seconds, or ``"30m"``); required for batch and file flows."""
     critical: bool = False
     """On the synchronous order-capture path: the order waits for this call to answer."""
 
@@ -104,7 +108,7 @@ class Flow(_Frozen):
         if self.pattern in ("batch", "file") and self.every is None:
             raise ValueError(
                 f"flow {self.name!r} is {_an(self.pattern)} flow and needs `every` "
-                "(seconds between runs, e.g. every: 900)"
+                "(the time between runs, e.g. every: 15m)"
             )
         if self.pattern in UNSCHEDULED and self.every is not None:
             raise ValueError(
@@ -298,15 +302,21 @@ def _critical_path(topology: TopologySpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for f in _critical(topology) for n in (f.source, f.target)))
 
 
-def _system_of_record(topology: TopologySpec) -> dict[str, str]:
-    owners: dict[str, list[str]] = {d: [] for d in sorted({f.data for f in topology.flows})}
+def owners(topology: TopologySpec) -> dict[str, list[str]]:
+    """Each data domain that flows or is owned -> the systems that own it, in declared order."""
+    found: dict[str, list[str]] = {d: [] for d in sorted({f.data for f in topology.flows})}
     for s in topology.systems:
         for domain in s.owns:
-            owners.setdefault(domain, []).append(s.name)
-    conflicts = {d: names for d, names in owners.items() if len(names) != 1}
+            found.setdefault(domain, []).append(s.name)
+    return found
+
+
+def _system_of_record(topology: TopologySpec) -> dict[str, str]:
+    owners_ = owners(topology)
+    conflicts = {d: names for d, names in owners_.items() if len(names) != 1}
     if conflicts:
         raise TopologyError(conflicts)
-    return {d: names[0] for d, names in sorted(owners.items())}
+    return {d: names[0] for d, names in sorted(owners_.items())}
 
 
 # --- picture ---------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ def test_an_error_names_the_path_and_the_bad_value() -> None:
 
 def test_a_misspelt_key_is_an_error_not_a_silent_default() -> None:
     assert problems(scenario(hub={"idempotent": False})) == [
-        "hub.idempotent: Extra inputs are not permitted (got False)"
+        "hub.idempotent: no such field here (got False); did you mean 'idempotency'?"
     ]
 
 
@@ -114,9 +114,9 @@ def test_seed_and_replications_belong_to_the_study_not_a_variant() -> None:
         apply_overrides(spec, {"seed": 2, "replications": 9}, "sweep")
     assert caught.value.problems == [
         "sweep.overrides[seed]: the seed is the study's, shared by every variant; "
-        "give --seed to change it",
+        "give --seed to change it (got 2)",
         "sweep.overrides[replications]: replications are the study's, the same for every "
-        "variant; give --replications to change them",
+        "variant; give --replications to change them (got 9)",
     ]
 
 
@@ -125,8 +125,18 @@ def test_an_override_naming_no_flow_says_which_names_exist() -> None:
         variants=[{"name": "x", "overrides": {"topology.flows.nightly.pattern": "batch"}}]
     )
     assert problems(bad) == [
-        "variants[x].overrides[topology.flows.nightly.pattern]: topology.flows.nightly: no item "
-        "named 'nightly'; names: inventory_sync"
+        "variants[x].overrides[topology.flows.nightly.pattern]: topology.flows: no item of that "
+        "name (got 'nightly'); known: inventory_sync"
+    ]
+
+
+def test_an_override_with_a_misspelt_flow_suggests_the_flow() -> None:
+    bad = scenario(
+        variants=[{"name": "x", "overrides": {"topology.flows.inventroy_sync.pattern": "batch"}}]
+    )
+    assert problems(bad) == [
+        "variants[x].overrides[topology.flows.inventroy_sync.pattern]: topology.flows: no item "
+        "of that name (got 'inventroy_sync'); did you mean 'inventory_sync'?"
     ]
 
 

@@ -1,0 +1,154 @@
+"""Rules of a whole scenario that no single field can check: the ones that used to pass silently.
+
+- ``systems:`` keys and ``faults[].system`` name a system as the run calls it (``erp``, ``tms``,
+  ``finance``, ``wms`` or ``wms:<node>``, ``edi``, and ``crm`` or ``bi`` when a flow feeds one);
+  ``inventory_feed`` (how long a stock movement takes to reach the hub) takes ``systems:`` but no
+  faults. A name the run never asks for would be ignored, so it is an error with a did-you-mean.
+- Only the fields the run reads may be set: receivers of deliveries (``crm``, ``bi``, ``edi``)
+  do not queue, so ``workers`` is an error there, and ``inventory_feed`` reads only ``latency``.
+- Exactly one system of record per data domain that flows (the rule ``crossdock topology``
+  enforces), checked here so that every command refuses the same estates.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scenarios.problems import Problem, did_you_mean, dotted
+from scenarios.topology import owners
+
+if TYPE_CHECKING:
+    from scenarios.spec import ScenarioSpec
+
+FEED = "inventory_feed"
+RECEIVERS = ("crm", "bi", "edi")
+_BY_KIND = {"edi_partner": "edi", "erp": "erp", "tms": "tms", "finance": "finance"}
+
+
+def problems(spec: ScenarioSpec) -> list[Problem]:
+    return _behaviours(spec) + _faults(spec) + _ownership(spec)
+
+
+def run_systems(spec: ScenarioSpec) -> list[str]:
+    """The names ``systems:`` may use in this scenario, as the run calls its systems."""
+    from scenarios.wiring import DEFAULT_BEHAVIORS, SINKS, Wiring
+
+    kinds = {s.name: s.kind for s in spec.topology.systems}
+    fed = {kinds[f.target] for f in spec.topology.flows}
+    names = [n for n in DEFAULT_BEHAVIORS if n not in SINKS or n == "finance" or n in fed]
+    return names + [f"wms:{node}" for node in Wiring(spec, spec.seed).nodes]
+
+
+def _behaviours(spec: ScenarioSpec) -> list[Problem]:
+    known = run_systems(spec)
+    found = []
+    for name, behaviour in spec.systems.items():
+        loc = ("systems", name)
+        if name not in known:
+            found.append(
+                Problem(
+                    loc, dotted(loc), "no such system in this run", name, _hint(spec, name, known)
+                )
+            )
+            continue
+        kind = name.split(":", 1)[0]
+        set_fields = sorted(behaviour.model_fields_set)
+        if kind in RECEIVERS and "workers" in set_fields:
+            found.append(
+                Problem(
+                    (*loc, "workers"),
+                    dotted((*loc, "workers")),
+                    f"{name} receives deliveries and does not queue, so workers "
+                    "would be ignored; workers applies to erp, tms, finance and wms",
+                    behaviour.workers,
+                )
+            )
+        if kind == FEED:
+            for field in (f for f in set_fields if f != "latency"):
+                found.append(
+                    Problem(
+                        (*loc, field),
+                        dotted((*loc, field)),
+                        f"{FEED} is a delay, not a system: only its latency is read",
+                        getattr(behaviour, field),
+                    )
+                )
+    return found
+
+
+def _faults(spec: ScenarioSpec) -> list[Problem]:
+    known = [n for n in run_systems(spec) if n != FEED]
+    found = []
+    for index, fault in enumerate(spec.faults):
+        loc = ("faults", index, "system")
+        if fault.system == FEED:
+            found.append(
+                Problem(
+                    loc,
+                    dotted(loc),
+                    f"{FEED} is a delay, not a system: it takes no faults (fault the wms instead)",
+                    fault.system,
+                )
+            )
+        elif fault.system not in known:
+            found.append(
+                Problem(
+                    loc,
+                    dotted(loc),
+                    "no such system in this run",
+                    fault.system,
+                    _hint(spec, fault.system, known),
+                )
+            )
+    return found
+
+
+def _hint(spec: ScenarioSpec, name: str, known: list[str]) -> str:
+    """A did-you-mean; for a topology name, the name the run knows that system by."""
+    for system in spec.topology.systems:
+        if system.name != name:
+            continue
+        if system.kind == "wms":
+            called = f"wms:{system.node}" if system.node else "wms"
+        else:
+            called = _BY_KIND.get(system.kind, system.kind)
+        if called in known:
+            return f"the topology's {name!r} is called {called!r} here"
+        if system.kind in ("storefront", "marketplace"):
+            return f"a channel's webhook delivery is set under channels.{system.kind}"
+        return f"{name!r} is a {system.kind} the run does not model; known: {', '.join(known)}"
+    return did_you_mean(name, known)
+
+
+def _ownership(spec: ScenarioSpec) -> list[Problem]:
+    systems = spec.topology.systems
+    index = {s.name: i for i, s in enumerate(systems)}
+    found = []
+    for domain, names in owners(spec.topology).items():
+        if len(names) > 1:
+            first = names[0]
+            for extra in names[1:]:
+                loc = ("topology", "systems", index[extra], "owns")
+                found.append(
+                    Problem(
+                        loc,
+                        dotted(loc),
+                        f"{extra!r} claims {domain!r}, which {first!r} already owns "
+                        f"(topology.systems[{index[first]}]); exactly one system is the system of "
+                        "record of a data domain",
+                        list(systems[index[extra]].owns),
+                    )
+                )
+        elif not names:
+            flow = next(i for i, f in enumerate(spec.topology.flows) if f.data == domain)
+            loc = ("topology", "flows", flow, "data")
+            found.append(
+                Problem(
+                    loc,
+                    dotted(loc),
+                    f"no system owns {domain!r}, which flows here; add it to the owns of its "
+                    "system of record",
+                    domain,
+                )
+            )
+    return found
