@@ -310,17 +310,16 @@ class _Walk:
 
     def values(self, old: Schema, new: Schema, at: Path, flow: Flow) -> None:
         old_values, new_values = _enum(old), _enum(new)
-        if old_values is None and new_values is None:
-            return
-        if old_values is None:
-            self.add(Kind.TYPE_NARROWED, at, flow, f"now only {sorted(new_values.values())}")  # type: ignore[union-attr]
-        elif new_values is None:
-            self.add(Kind.TYPE_WIDENED, at, flow, f"no longer only {sorted(old_values.values())}")
-        else:
+        if old_values is None and new_values is not None:
+            self.add(Kind.TYPE_NARROWED, at, flow, f"now only {sorted(new_values)}")
+        elif old_values is not None and new_values is None:
+            self.add(Kind.TYPE_WIDENED, at, flow, f"no longer only {sorted(old_values)}")
+        elif old_values is not None and new_values is not None:
+            keyword = "const" if "const" in old else "enum"
             for key in sorted(old_values.keys() - new_values.keys()):
-                self.add(Kind.ENUM_VALUE_REMOVED, (*at, "enum"), flow, f"value {key} removed")
+                self.add(Kind.ENUM_VALUE_REMOVED, (*at, keyword), flow, f"value {key} removed")
             for key in sorted(new_values.keys() - old_values.keys()):
-                self.add(Kind.ENUM_VALUE_ADDED, (*at, "enum"), flow, f"value {key} added")
+                self.add(Kind.ENUM_VALUE_ADDED, (*at, keyword), flow, f"value {key} added")
 
     def constraints(self, old: Schema, new: Schema, at: Path, flow: Flow) -> None:
         for name, tighter in _BOUNDS.items():
