@@ -17,12 +17,14 @@ from crossdock.commands import (
     db,
     demo,
     example,
+    load,
     serve,
     simulate,
     sweep,
     systems,
     topology,
     twin,
+    validate,
 )
 
 app = typer.Typer(
@@ -84,6 +86,7 @@ def _reflow_help(group: typer.Typer) -> None:
 
 for command in (
     demo,
+    load,
     twin,
     topology,
     systems,
@@ -92,6 +95,7 @@ for command in (
     example,
     simulate,
     sweep,
+    validate,
     bench,
     contracts,
 ):
