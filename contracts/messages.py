@@ -46,6 +46,7 @@ class MessagePact:
     path: Path
     consumer: str
     interactions: int
+    others: int = 0  # interactions of another kind (HTTP) in the same file: not verified here
 
 
 def message_pacts(pact_dir: Path) -> Iterator[MessagePact]:
@@ -54,9 +55,10 @@ def message_pacts(pact_dir: Path) -> Iterator[MessagePact]:
         document = json.loads(path.read_text())
         if document["provider"]["name"] != HUB:
             continue
-        count = sum(i.get("type") == MESSAGE for i in document.get("interactions", ()))
+        kinds = [i.get("type") for i in document.get("interactions", ())]
+        count = kinds.count(MESSAGE)
         if count:
-            yield MessagePact(path, document["consumer"]["name"], count)
+            yield MessagePact(path, document["consumer"]["name"], count, len(kinds) - count)
 
 
 def produce(
@@ -90,28 +92,39 @@ def produce(
     return json.dumps(body).encode()
 
 
-def _producer(transform: Transform | None) -> Callable[[str, dict[str, Any] | None], Message]:
-    def message(name: str, metadata: dict[str, Any] | None) -> Message:
+class _Producer:
+    """Pact's message handler for one verification; remembers why a message could not be made,
+    since the verifier itself only sees the relay's HTTP 500 page."""
+
+    def __init__(self, transform: Transform | None) -> None:
+        self.transform = transform
+        self.refused: dict[str, str] = {}  # interaction description -> error
+
+    def __call__(self, name: str, metadata: dict[str, Any] | None) -> Message:
         states = list((metadata or {}).get("providerStates") or [])
-        return Message(
-            contents=produce(name, states, transform), metadata=None, content_type=CONTENT_TYPE
-        )
+        try:
+            contents = produce(name, states, self.transform)
+        except Exception as error:
+            self.refused[name] = f"the hub could not produce it: {type(error).__name__}: {error}"
+            raise
+        return Message(contents=contents, metadata=None, content_type=CONTENT_TYPE)
 
-    return message
 
-
-def _failures(results: Mapping[str, Any]) -> list[str]:
+def _failures(results: Mapping[str, Any], refused: Mapping[str, str]) -> list[str]:
     """One line per failed interaction, naming it, from the verifier's JSON results."""
     failures = []
     for outcome in results.get("interactionResults", ()):
         if outcome.get("result") == "OK":
             continue
+        description = outcome["description"]
         mismatch = outcome.get("mismatch") or {}
         details = [
             f"{m.get('path', '')} {m.get('mismatch', '')}".strip()
             for m in mismatch.get("mismatches", ())
         ] or [str(mismatch.get("message") or mismatch or outcome.get("result"))]
-        failures.append(f"{outcome['description']}: {'; '.join(details)}")
+        if description in refused:
+            details = [refused[description]]
+        failures.append(f"{description}: {'; '.join(details)}")
     return failures
 
 
@@ -129,9 +142,10 @@ def _close_relay(verifier: Verifier) -> None:
 
 def verify_pact(pact: MessagePact, transform: Transform | None = None) -> PairResult:
     """Verify one consumer's message pact against the hub core and serializer."""
+    producer = _Producer(transform)
     verifier = (
         Verifier(HUB)
-        .message_handler(_producer(transform))
+        .message_handler(producer)
         .add_source(pact.path)
         .set_coloured_output(enabled=False)
     )
@@ -140,11 +154,16 @@ def verify_pact(pact: MessagePact, transform: Transform | None = None) -> PairRe
         verifier.verify()
     _close_relay(verifier)
     results = verifier.results
-    failures = _failures(results)
+    failures = _failures(results, producer.refused)
     if not failures and not results.get("result", False):
         failures = [f"{pact.path.name}: the verifier failed: {verifier.output(strip_ansi=True)}"]
     checked = len(results.get("interactionResults", ()))
-    if checked != pact.interactions:
+    if pact.others:
+        failures.append(
+            f"{pact.path.name}: {pact.others} interaction(s) are not messages; a consumer keeps "
+            "its HTTP and its message pacts with the hub in separate files"
+        )
+    elif checked != pact.interactions:
         failures.append(
             f"{pact.path.name}: {checked} of {pact.interactions} interactions were verified"
         )

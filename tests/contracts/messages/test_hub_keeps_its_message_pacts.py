@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
-from hub_event_pacts import PACT_DIR
+from hub_event_pacts import PACT_DIR, expect, hub_pact
+from pact import match
 
 from contracts.messages import MessageNotProduced, produce, verify_messages
 from contracts.participants import BI, CRM, EVENT_CONSUMERS, FINANCE, HUB, WMS
@@ -141,3 +143,25 @@ def test_an_event_name_the_hub_never_publishes_is_refused() -> None:
 
     with pytest.raises(MessageNotProduced, match="'OrderTeleported', which is not an event"):
         produce("a teleported order", states)
+
+
+def test_a_pact_the_hub_cannot_produce_fails_naming_the_interaction_and_why(
+    tmp_path: Path,
+) -> None:
+    pact = hub_pact(CRM)
+    expect(
+        pact,
+        "an order teleported to the customer",
+        given="an order is teleported",
+        kind=E.ORDER_CLOSED,
+        data={"invoices": match.int(1)},
+    )
+    pact.write_file(tmp_path)
+
+    [result] = verify_messages(tmp_path)
+
+    assert (result.consumer, result.interactions, result.passed) == (CRM, 1, False)
+    assert result.failures == (
+        "an order teleported to the customer: the hub could not produce it: UnknownState: "
+        f"{UnknownState('an order is teleported')}",
+    )
