@@ -5,6 +5,8 @@ find it: chart-kpis, chart-series-backlog, chart-series-message_age, chart-serie
 chart-series-ats, chart-latency, chart-topology (when a topology is given), chart-lifecycle and
 chart-sweep (when the study is a sweep). The KPI table is ``<table id="kpi-table">`` with one
 column per variant (``<th data-variant="...">``) and one row per KPI (``<tr data-kpi="...">``).
+The study's provenance (version, command line, seed, scale, the resolved scenario and its
+SHA-256) closes the page in ``<section id="provenance">``, when the study has one.
 """
 
 from __future__ import annotations
@@ -106,7 +108,8 @@ def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | Non
         variants=_variants_table(study),
         kpi_table=kpi_table(study),
         topology=_topology_section(topology),
-        figures="\n".join(_figure(i, title, png) for i, title, png in figures),
+        figures="\n".join(_figure(i, title, png) for i, title, png in figures)
+        + _provenance_section(study),
     )
     path = out_dir / "report.html"
     path.write_text(page, encoding="utf-8")
@@ -206,6 +209,37 @@ def _topology_section(topology: TopologySpec | None) -> str:
         f"cycles: {escape(cycles) or 'none'}",
     ]
     return '<ul id="topology-summary">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
+def _provenance_section(study: StudyResult) -> str:
+    """Where the study came from, and how to run it again (from its study.json)."""
+    record = study.provenance
+    if not record:
+        return ""
+    rows = [
+        ("crossdock", record.get("crossdock_version", "")),
+        ("command", record.get("command", "")),
+        ("seed", record.get("seed", "")),
+        ("replications", record.get("replications", "")),
+        ("demand scale", record.get("scale", 1.0)),
+        ("variants", ", ".join(record.get("variants", []))),
+        ("scenario sha256", record.get("scenario_sha256", "")),
+    ]
+    if record.get("sweep"):
+        rows.append(("sweep over", record["sweep"]["path"]))
+    body = "".join(
+        f'<tr><th scope="row">{escape(name)}</th><td><code>{escape(str(value))}</code></td></tr>'
+        for name, value in rows
+    )
+    scenario = json.dumps(record.get("scenario", {}), sort_keys=True, indent=1)
+    return (
+        '\n<section id="provenance"><h2>Provenance</h2>'
+        "<p>To run this study again exactly: <code>crossdock simulate study.json</code> "
+        "(the study.json beside this report).</p>"
+        f"<table>{body}</table>"
+        "<details><summary>the resolved scenario, every default filled in</summary>"
+        f"<pre>{escape(scenario)}</pre></details></section>"
+    )
 
 
 def _figure(element_id: str, title: str, png: Path) -> str:

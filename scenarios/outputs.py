@@ -1,6 +1,11 @@
 """What a study leaves on disk: ``runs.csv`` (one row per run, a column per KPI), ``series.csv``
 (variant, replication, series, t, value), ``study.json`` (the whole StudyResult) and the HTML
 report. ``study_json`` is the one serialisation, so two studies compare bit for bit on its text.
+
+A reused output folder keeps no stale file: before writing, ``write_outputs`` deletes the files
+the previous study there wrote (listed in ``.crossdock-outputs``; for a folder written before
+that list existed, the fixed names and charts/*.png), and nothing else, so a file of your own in
+the folder survives, and a report.html or sweep chart is never left over from another study.
 """
 
 from __future__ import annotations
@@ -23,7 +28,37 @@ def study_json(study: StudyResult, wall_clock: bool = True) -> str:
     if not wall_clock:
         for run in data["runs"]:
             run.pop("wall_seconds", None)
-    return json.dumps(_finite(data), sort_keys=True, indent=1)
+    # keys in the order the study holds them, not sorted: the recorded scenario's mappings keep
+    # the order they were written in, which the run depends on (see scenarios.provenance)
+    return json.dumps(_finite(data), indent=1)
+
+
+MANIFEST = ".crossdock-outputs"
+_FIXED = ("runs.csv", "series.csv", "study.json", "report.html")
+
+
+def clear_previous(out_dir: Path) -> list[Path]:
+    """Delete the files an earlier study wrote to ``out_dir`` (see the module docstring)."""
+    manifest = out_dir / MANIFEST
+    if manifest.is_file():
+        names = manifest.read_text(encoding="utf-8").splitlines()
+    elif (out_dir / "study.json").is_file():
+        names = [*_FIXED, *(f"charts/{p.name}" for p in (out_dir / "charts").glob("*.png"))]
+    else:
+        names = []
+    root = out_dir.resolve()
+    removed = []
+    for name in names:
+        target = (out_dir / name).resolve()
+        if name and target.is_relative_to(root) and target.is_file():
+            target.unlink()
+            removed.append(target)
+    manifest.unlink(missing_ok=True)
+    return removed
+
+
+def _files(out_dir: Path) -> dict[Path, int]:
+    return {p: p.stat().st_mtime_ns for p in out_dir.rglob("*") if p.is_file()}
 
 
 def write_outputs(
@@ -31,6 +66,21 @@ def write_outputs(
 ) -> dict[str, Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    clear_previous(out_dir)
+    before = _files(out_dir)
+    paths = _write(study, out_dir, topology, report)
+    written = sorted(
+        p.relative_to(out_dir).as_posix()
+        for p, mtime in _files(out_dir).items()
+        if before.get(p) != mtime
+    )
+    (out_dir / MANIFEST).write_text("".join(f"{name}\n" for name in written), encoding="utf-8")
+    return paths
+
+
+def _write(
+    study: StudyResult, out_dir: Path, topology: TopologySpec | None, report: bool
+) -> dict[str, Path]:
     paths = {
         "runs": out_dir / "runs.csv",
         "series": out_dir / "series.csv",

@@ -83,6 +83,9 @@ class StudyResult:
     swept_path: str | None = None
     swept_values: list[Any] = field(default_factory=list)
     variant_values: dict[str, Any] = field(default_factory=dict)
+    # Where the study came from (scenarios.provenance): version, command line, seed, scale and
+    # the resolved scenario with its hash. Empty for a study run in-process without a record.
+    provenance: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -22,8 +22,9 @@ from typing import Any
 import numpy as np
 
 from scenarios.kpis import CATALOG, KPI_NAMES
+from scenarios.problems import Problem
 from scenarios.results import RunResult, StudyResult, VariantSummary
-from scenarios.spec import ScenarioSpec, SpecError, Variant, apply_overrides
+from scenarios.spec import ScenarioSpec, SpecError, Variant, apply_overrides, scaled
 
 Progress = Callable[[RunResult], None]
 
@@ -47,12 +48,20 @@ def run_job(job: Job) -> RunResult:
     return run_world(job.spec, job.variant, job.replication, job.seed)
 
 
-def plan(spec: ScenarioSpec, replications: int | None = None, seed: int | None = None) -> list[Job]:
-    """Jobs ordered replication-major, so early results already cover every variant."""
+def plan(
+    spec: ScenarioSpec,
+    replications: int | None = None,
+    seed: int | None = None,
+    scale: float = 1.0,
+) -> list[Job]:
+    """Jobs ordered replication-major, so early results already cover every variant.
+
+    ``scale`` (0 < scale <= 1) shrinks each variant's demand after its overrides (``scaled``);
+    at 1 the specs are untouched, so a study at full scale is the study it always was."""
     reps = replications if replications is not None else spec.replications
     base_seed = spec.seed if seed is None else seed
     specs = {
-        name: spec.variant(name).model_copy(update={"seed": base_seed})
+        name: scaled(spec.variant(name), scale).model_copy(update={"seed": base_seed})
         for name in spec.variant_names()
     }
     return [
@@ -141,8 +150,9 @@ def run_study(
     workers: int = 2,
     address: str | None = None,
     progress: Progress | None = None,
+    scale: float = 1.0,
 ) -> StudyResult:
-    jobs = plan(spec, replications, seed)
+    jobs = plan(spec, replications, seed, scale)
     runs = execute(jobs, executor, workers, address, progress)
     return summarise(
         spec,
@@ -157,13 +167,13 @@ def sweep_spec(
 ) -> tuple[ScenarioSpec, dict[str, Any]]:
     """The base spec with one variant per value of ``path`` (its own variants are replaced)."""
     if not values:
-        raise SpecError([f"--set {path}: give at least one value"])
+        raise SpecError([Problem((), f"--set {path}", "give at least one value")])
     variants = [
         Variant(name=f"{path.rsplit('.', 1)[-1]}={_label(v)}", overrides={path: v}) for v in values
     ]
     names = [v.name for v in variants]
     if len(set(names)) != len(names):
-        raise SpecError([f"--set {path}: values repeat: {values}"])
+        raise SpecError([Problem((), f"--set {path}", "values repeat", values)])
     base = apply_overrides(spec, {}, where="sweep")
     swept = base.model_copy(update={"variants": variants})
     for v in variants:  # fail before running anything
@@ -181,9 +191,10 @@ def run_sweep(
     workers: int = 2,
     address: str | None = None,
     progress: Progress | None = None,
+    scale: float = 1.0,
 ) -> StudyResult:
     swept, by_name = sweep_spec(spec, path, values)
-    study = run_study(swept, replications, seed, executor, workers, address, progress)
+    study = run_study(swept, replications, seed, executor, workers, address, progress, scale)
     study.swept_path = path
     study.swept_values = list(values)
     study.variant_values = by_name

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 if TYPE_CHECKING:
+    from scenarios.provenance import Recorded
     from scenarios.results import Estimate, RunResult, StudyResult
     from scenarios.spec import ScenarioSpec
 
@@ -29,13 +30,52 @@ SHOWN = (
 
 def load(scenario: str) -> ScenarioSpec:
     """The spec of a path or library name; a bad spec exits 2 with one line per problem."""
-    from scenarios.spec import SpecError, load_spec
+    from scenarios.spec import load_spec
+
+    return refuse_problems(lambda: load_spec(scenario))
+
+
+def load_or_rerun(scenario: str) -> tuple[ScenarioSpec, Recorded | None]:
+    """A scenario, or a study.json with what it recorded; a bad one exits 2."""
+    from scenarios.provenance import load as load_any
+
+    return refuse_problems(lambda: load_any(scenario))  # type: ignore[no-any-return]
+
+
+def refuse_problems(work: Callable[[], Any]) -> Any:
+    """``work()``; a SpecError exits 2 with one line per problem on stderr."""
+    from scenarios.spec import SpecError
 
     try:
-        return load_spec(scenario)
+        return work()
     except SpecError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(2) from None
+
+
+def command_line() -> str:
+    import shlex
+    import sys
+
+    return shlex.join(["crossdock", *sys.argv[1:]])
+
+
+def record(
+    study: StudyResult, spec: ScenarioSpec, scale: float = 1.0, sweep: dict[str, Any] | None = None
+) -> None:
+    """Attach the provenance of ``study``: ``spec`` is the spec exactly as it ran."""
+    from crossdock import __version__
+    from scenarios.provenance import describe
+
+    study.provenance = describe(
+        spec,
+        version=__version__,
+        command=command_line(),
+        seed=study.seed,
+        replications=study.replications,
+        scale=scale,
+        sweep=sweep,
+    )
 
 
 def with_progress(
@@ -116,6 +156,14 @@ SEED_HELP = (
     "Study seed: it draws the estate and each replication's random numbers (default: the "
     "scenario's). Variants and sweeps cannot set it; this is how to change it."
 )
+SCALE_HELP = (
+    "Shrink demand (orders per day) by this factor, 0 < F <= 1, for a quick look; opening "
+    "stock follows demand. Recorded in study.json."
+)
+OUT_HELP = (
+    "Folder for the results. Reusing one first deletes the files crossdock wrote there before "
+    "(listed in its .crossdock-outputs), so no stale report survives; other files are kept."
+)
 
 
 def simulate(
@@ -126,7 +174,16 @@ def simulate(
         None, "--replications", "-r", min=1, help=REPLICATIONS_HELP
     ),
     seed: int | None = typer.Option(None, "--seed", "-s", min=0, help=SEED_HELP),
-    out: Path = typer.Option(Path("out/simulate"), "--out", "-o", help="Folder for the results."),
+    variants: list[str] | None = typer.Option(
+        None,
+        "--variant",
+        "-v",
+        metavar="NAME",
+        help="Run only this variant (repeat for several; default: every variant). An unknown "
+        "name is an error that lists the scenario's variants.",
+    ),
+    scale: float | None = typer.Option(None, "--scale", metavar="F", help=SCALE_HELP),
+    out: Path = typer.Option(Path("out/simulate"), "--out", "-o", help=OUT_HELP),
     workers: int = typer.Option(2, "--workers", "-w", min=1, help="Parallel processes."),
     as_json: bool = typer.Option(
         False, "--json", help="Print the KPI table per variant as JSON (mean, low, high)."
@@ -137,18 +194,38 @@ def simulate(
 
     Writes runs.csv (one row per run), series.csv, study.json and report.html to --out. The same
     seed gives bit-identical results; variants of one replication share random numbers.
+
+    study.json records the crossdock version, the command line, the seed, the scale and the
+    resolved scenario (every default filled in) with its SHA-256. Give a study.json as SCENARIO
+    to run that study again exactly: the same runs.csv, wall-clock seconds aside. Options given
+    with it (--replications, --seed, --variant, --scale) replace what it recorded.
     """
     from scenarios.runner import plan, run_study
+    from scenarios.spec import scaled
 
-    spec = load(scenario)
+    spec, recorded = load_or_rerun(scenario)
+    sweep = recorded.sweep if recorded else None
+    if recorded is not None:
+        seed = recorded.seed if seed is None else seed
+        replications = recorded.replications if replications is None else replications
+        scale = recorded.scale if scale is None else scale
+    scale = 1.0 if scale is None else scale
+    if variants:
+        spec = refuse_problems(lambda: spec.only(variants))
+    refuse_problems(lambda: scaled(spec, scale))
     total = len(plan(spec, replications, seed))
     study = with_progress(
         total,
         as_json,
         lambda tick: run_study(
-            spec, replications, seed, executor="local", workers=workers, progress=tick
+            spec, replications, seed, executor="local", workers=workers, progress=tick, scale=scale
         ),
     )
+    if sweep:
+        study.swept_path = sweep["path"]
+        study.variant_values = {v["name"]: v["value"] for v in sweep["variants"]}
+        study.swept_values = [study.variant_values[v.name] for v in study.variants]
+    record(study, spec, scale, sweep)
     finish(study, spec, out, as_json, report)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
@@ -17,8 +17,9 @@ if TYPE_CHECKING:
 HELP = "\n\n".join(
     [
         "Count interfaces, find the critical path, check ownership and draw the estate.",
-        "Reads only the scenario's [bold]topology:[/] key (systems and flows), prints what "
-        "networkx finds and saves a picture.",
+        "Checks the whole scenario as every command does (see [bold]crossdock validate[/]), "
+        "then analyses its [bold]topology:[/] key (systems and flows), prints what networkx "
+        "finds and saves a picture.",
         "• [bold]interfaces[/]: point-to-point, every producer→consumer pair of each data "
         "domain is its own interface; through a hub, each system connects once per direction "
         "it uses. The difference is what a canonical hub saves you to build and run.",
@@ -59,36 +60,15 @@ def topology(
 
 
 def _load(scenario: str) -> tuple[str, TopologySpec]:
-    import yaml
-    from pydantic import ValidationError
-
-    from scenarios.topology import TopologySpec
-
-    path = _resolve(scenario)
-    try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        _fail(f"cannot read {path}: {exc}")
-    if not isinstance(document, dict) or "topology" not in document:
-        _fail(f"{path} has no `topology:` key (systems and flows) at its top level")
-    try:
-        return path.stem, TopologySpec.model_validate(document["topology"])
-    except ValidationError as exc:
-        problems = [
-            f"  topology.{'.'.join(str(p) for p in err['loc'])}: {err['msg']}"
-            + (f" (got {err['input']!r})" if err["type"] != "value_error" else "")
-            for err in exc.errors(include_url=False)
-        ]
-        _fail(f"{path} has an invalid topology:\n" + "\n".join(problems))
-
-
-def _resolve(scenario: str) -> Path:
-    from scenarios.spec import SpecError, resolve
+    """The scenario's name (its file's stem) and topology, after the one validation every
+    command runs: an estate that simulate would refuse is refused here too, and the other way
+    round."""
+    from scenarios.spec import SpecError, load_spec, resolve
 
     try:
-        return resolve(scenario)
+        return resolve(scenario).stem, load_spec(scenario).topology
     except SpecError as exc:
-        _fail("; ".join(exc.problems))
+        _fail(str(exc))
 
 
 def _fail(message: str) -> NoReturn:

@@ -18,6 +18,7 @@ COMMANDS = [
     ["example", "order"],
     ["simulate"],
     ["sweep"],
+    ["validate"],
     ["bench", "simulate"],
 ]
 
