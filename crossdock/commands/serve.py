@@ -41,6 +41,12 @@ def serve(
         min=1.0,
         help="Seconds a completed Idempotency-Key replays its response; then it expires.",
     ),
+    system_latency: str = typer.Option(
+        "demo",
+        "--system-latency",
+        help="demo: in-process systems answer after short seeded latencies; zero: at once "
+        "(what `crossdock bench service` uses, so it measures the hub alone).",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
@@ -55,11 +61,16 @@ def serve(
 
     if wms_confirm not in ("auto", "api"):
         raise typer.BadParameter("must be 'auto' or 'api'", param_hint="--wms-confirm")
+    if system_latency not in ("demo", "zero"):
+        raise typer.BadParameter(
+            f"must be 'demo' or 'zero', not {system_latency!r}", param_hint="--system-latency"
+        )
     settings = Settings(
         database_url=database_url,
         systems=systems,
         seed=seed,
         wms_confirm=wms_confirm,  # type: ignore[arg-type]
+        system_latency=system_latency,  # type: ignore[arg-type]
         idempotency_retention=idempotency_retention,
     )
     uvicorn.run(

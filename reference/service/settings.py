@@ -28,6 +28,11 @@ class Settings(BaseModel):
         "api: it only acknowledges, and shipments arrive on POST /v1/shipments",
     )
     short_pick_rate: float = Field(default=0.05, ge=0, le=1)
+    system_latency: Literal["demo", "zero"] = Field(
+        default="demo",
+        description="demo: the in-process systems answer after short seeded latencies; "
+        "zero: at once, so a benchmark measures the hub alone",
+    )
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     idempotency_lease: float = Field(
         default=5.0, gt=0, description="seconds an in-flight key is held by its request"

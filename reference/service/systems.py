@@ -18,7 +18,7 @@ from typing import Any
 
 from reference.service.settings import Settings
 from reference.service.shell import SystemsPort
-from simulators.behavior.latency import LognormalSpec
+from simulators.behavior.latency import FixedSpec, LognormalSpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.inprocess import InProcessSystems
 from simulators.systems.endpoint import simulated_systems
@@ -31,6 +31,7 @@ SERVICE_BEHAVIORS = {
 }
 WMS_AUTO = BehaviorSpec(latency=LognormalSpec(median=0.3, p99=1.0))
 WMS_ACK = BehaviorSpec(latency=LognormalSpec(median=0.02, p99=0.08))
+INSTANT = BehaviorSpec(latency=FixedSpec(seconds=0.0))
 
 
 def demo_estate(seed: int) -> Estate:
@@ -68,4 +69,6 @@ def build_systems(settings: Settings) -> SystemsPort:
         if settings.wms_confirm == "api":
             models[f"wms:{node}"] = AcknowledgingWms(node)
         behaviors[f"wms:{node}"] = WMS_ACK if settings.wms_confirm == "api" else WMS_AUTO
+    if settings.system_latency == "zero":
+        behaviors = {name: INSTANT for name in behaviors}
     return InProcessSystems(simulated_systems(models, behaviors, settings.seed))
