@@ -93,5 +93,143 @@ def check(
         raise typer.Exit(1)
 
 
+@contracts_app.command("verify")
+def verify(
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
+    pacts: str | None = typer.Option(
+        None, "--pacts", help="Folder of pact files (default: contracts/pacts)."
+    ),
+    save: str | None = typer.Option(
+        None, "--save", help="Also write the matrix as JSON here, for can-i-deploy --matrix."
+    ),
+) -> None:
+    """Verify every pact against the real provider it names; exit 1 if any interaction fails.
+
+    HTTP pacts are replayed against the real hub (a fresh SQLite database, demo data seeded)
+    and the real simulated systems, both served on 127.0.0.1; provider states are set up through
+    their own APIs. Message pacts are checked against the events the real hub core publishes.
+    The verifier's own report goes to stderr; the matrix (one row per consumer-provider pair)
+    to stdout.
+
+    \b
+    Examples:
+      crossdock contracts verify
+      crossdock contracts verify --json --save out/matrix.json
+      crossdock contracts can-i-deploy --participant hub --matrix out/matrix.json
+    """
+    from pathlib import Path
+
+    from contracts.verification import PACT_DIR
+    from contracts.verification import verify as verify_all
+
+    with _stdout_to_stderr():
+        matrix = verify_all(Path(pacts) if pacts else PACT_DIR)
+    if save:
+        matrix.save(Path(save))
+    _print_matrix(matrix, as_json)
+    if not matrix.passed:
+        raise typer.Exit(1)
+
+
+@contracts_app.command("can-i-deploy")
+def can_i_deploy(
+    participant: str = typer.Option(
+        ..., "--participant", "-p", help="hub, web-storefront, erp, ... (contracts/participants.py)"
+    ),
+    matrix_file: str | None = typer.Option(
+        None, "--matrix", help="A matrix saved by `verify --save`; without it, verify now."
+    ),
+    pacts: str | None = typer.Option(
+        None, "--pacts", help="Folder of pact files to verify when no --matrix is given."
+    ),
+) -> None:
+    """Say whether PARTICIPANT may deploy: every pair it is in, as consumer or provider, passed.
+
+    Exit 0 when it may, 1 when a pair blocks it (each named) or it is in no pair at all.
+    """
+    from pathlib import Path
+
+    from contracts.matrix import Matrix
+    from contracts.verification import PACT_DIR
+    from contracts.verification import verify as verify_all
+
+    if matrix_file:
+        matrix = Matrix.load(Path(matrix_file))
+    else:
+        with _stdout_to_stderr():
+            matrix = verify_all(Path(pacts) if pacts else PACT_DIR)
+    pairs = matrix.involving(participant)
+    if not pairs:
+        known = sorted({p.consumer for p in matrix.pairs} | {p.provider for p in matrix.pairs})
+        typer.echo(
+            f"{participant} may not deploy: it is in no verified pair (the matrix knows "
+            f"{', '.join(known)})."
+        )
+        raise typer.Exit(1)
+    blocking = [p for p in pairs if not p.passed]
+    if not blocking:
+        typer.echo(f"{participant} may deploy: all {len(pairs)} pairs it is in passed.")
+        return
+    named = "; ".join(
+        f"{p.consumer} -> {p.provider} ({p.kind}, {len(p.failures)} of {p.interactions} "
+        "interactions failed)"
+        for p in blocking
+    )
+    typer.echo(
+        f"{participant} may not deploy: {len(blocking)} of {len(pairs)} pairs block: {named}."
+    )
+    raise typer.Exit(1)
+
+
+def _print_matrix(matrix: object, as_json: bool) -> None:
+    import json
+
+    from contracts.matrix import Matrix
+
+    assert isinstance(matrix, Matrix)
+    if as_json:
+        typer.echo(json.dumps(matrix.to_json(), indent=2))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Contract verification")
+    for column in ("consumer", "provider", "kind", "interactions", "result"):
+        table.add_column(column, justify="right" if column == "interactions" else "left")
+    for pair in matrix.pairs:
+        verdict = "pass" if pair.passed else f"FAIL ({len(pair.failures)})"
+        table.add_row(pair.consumer, pair.provider, pair.kind, str(pair.interactions), verdict)
+    console = Console()
+    console.print(table)
+    for pair in matrix.pairs:
+        for failure in pair.failures:
+            console.print(f"[red]{pair.consumer} -> {pair.provider}[/]: {failure}", markup=True)
+    total = len(matrix.pairs)
+    failed = sum(not p.passed for p in matrix.pairs)
+    console.print(f"{total - failed} of {total} pairs passed.")
+
+
+def _stdout_to_stderr():  # type: ignore[no-untyped-def]
+    """Point file descriptor 1 at stderr for a while: pact's verifier (Rust) prints its report
+    straight to stdout, which would spoil ``--json``."""
+    import contextlib
+    import os
+    import sys
+
+    @contextlib.contextmanager
+    def redirected():  # type: ignore[no-untyped-def]
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+    return redirected()
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(contracts_app, name="contracts")
