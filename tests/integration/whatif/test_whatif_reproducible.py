@@ -105,6 +105,8 @@ def test_simulate_writes_runs_series_study_and_report(tmp_path: Path) -> None:
     assert (out / "report.html").is_file()
     written = json.loads((out / "study.json").read_text())
     direct = json.loads(study_json(run_study(spec, replications=2, seed=3, executor="serial")))
+    assert written.pop("provenance")["seed"] == 3  # only the CLI records where a study came from
+    assert direct.pop("provenance") == {}
     for run in written["runs"] + direct["runs"]:
         run.pop("wall_seconds")
     assert written == direct

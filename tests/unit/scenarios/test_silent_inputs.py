@@ -135,3 +135,12 @@ def test_a_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
 def test_an_unknown_library_name_suggests_the_nearest(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="did you mean 'peak-season'"):
         load_spec("peak-seasn")
+
+
+def test_a_duration_where_only_seconds_are_read_says_the_seconds_to_write(tmp_path: Path) -> None:
+    text = OUTAGE + "systems:\n  erp:\n    errors:\n      timeout_after: 30m\n"
+    [problem] = refused(written(tmp_path, text))
+    assert problem.endswith(
+        "systems.erp.errors.timeout_after: Input should be a valid number, unable to parse "
+        "string as a number (got '30m'); this field takes seconds only: write 1800"
+    )
