@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -18,6 +19,9 @@ from enum import StrEnum
 from typing import Any
 
 MAX_KEY_LENGTH = 255
+# A key is printable ASCII (the draft's sf-string characters), 1 to 255 of them, with no space at
+# either end: HTTP strips those, so a key that began or ended with one would arrive changed.
+KEY_PATTERN = r"^[\x21-\x7E]([\x20-\x7E]{0,253}[\x21-\x7E])?$"
 
 
 class Verdict(StrEnum):
@@ -64,7 +68,7 @@ def judge(key: str | None, request_fingerprint: str, record: IdempotencyRecord |
     """What to do with a creating request, given what is stored under its key."""
     if key is None or key == "":
         return Verdict.MISSING_KEY
-    if len(key) > MAX_KEY_LENGTH or not key.isprintable():
+    if re.fullmatch(KEY_PATTERN, key) is None:
         return Verdict.INVALID_KEY
     if record is None:
         return Verdict.PROCEED

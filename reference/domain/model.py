@@ -6,19 +6,67 @@ names the field, not a silently dropped value. Quantities are whole units; money
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
 from reference.domain.money import Currency, Money
 
 MAX_LINES_PER_ORDER = 10_000
 Sku = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")]
-Quantity = Annotated[int, Field(gt=0, le=1_000_000)]
+# Counts are JSON integers on the wire: strict, so `true`, "3" or 2.5 is not taken for one.
+Quantity = Annotated[int, Field(gt=0, le=1_000_000, strict=True)]
+LineNo = Annotated[int, Field(ge=1, le=MAX_LINES_PER_ORDER, strict=True)]
 Identifier = Annotated[str, Field(min_length=1, max_length=64)]
+# A price on the wire is a decimal string, never a JSON number (a float would round it): up to ten
+# digits before the point and four after, as max_digits=14, decimal_places=4 below allow.
+PRICE_PATTERN = r"^(0|[1-9][0-9]{0,9})(\.[0-9]{1,4})?$"
+
+
+def _price_text(value: object) -> object:
+    """Decimals built in Python pass; from the wire only a string of PRICE_PATTERN does."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, str) and re.fullmatch(PRICE_PATTERN, value) is not None:
+        return value
+    raise ValueError(
+        f"price {value!r} is not a decimal string with at most 10 digits before the point "
+        "and 4 after, e.g. '12.50'"
+    )
+
+
+# RFC 3339, as the JSON Schema's `date-time` says: not a Unix time, not a date alone.
+TIMESTAMP_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
+)
+
+
+def _timestamp_text(value: object) -> object:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(TIMESTAMP_PATTERN, value) is not None:
+        return value
+    raise ValueError(
+        f"{value!r} is not an RFC 3339 date-time with a zone, e.g. 2026-03-01T09:30:00Z"
+    )
+
+
+Timestamp = Annotated[
+    datetime,
+    BeforeValidator(_timestamp_text),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+UnitPrice = Annotated[
+    Decimal,
+    BeforeValidator(_price_text),
+    Field(ge=0, max_digits=14, decimal_places=4),
+    WithJsonSchema({"type": "string", "pattern": PRICE_PATTERN, "examples": ["12.50"]}),
+]
 
 
 class Canonical(BaseModel):
@@ -65,10 +113,10 @@ class Location(Canonical):
 
 
 class OrderLine(Canonical):
-    line_no: Annotated[int, Field(ge=1, le=MAX_LINES_PER_ORDER)]
+    line_no: LineNo
     sku: Sku
     quantity: Quantity
-    unit_price: Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=4)]
+    unit_price: UnitPrice
 
 
 class Order(Canonical):
@@ -102,9 +150,9 @@ class Allocation(Canonical):
 
 
 class ShipmentLine(Canonical):
-    line_no: Annotated[int, Field(ge=1, le=MAX_LINES_PER_ORDER)]
+    line_no: LineNo
     sku: Sku
-    quantity: Annotated[int, Field(ge=0, le=1_000_000)]
+    quantity: Annotated[int, Field(ge=0, le=1_000_000, strict=True)]
 
 
 class Shipment(Canonical):
@@ -113,8 +161,8 @@ class Shipment(Canonical):
     shipment_id: Identifier
     order_id: Identifier
     node_id: Identifier
-    carrier: str = "UNASSIGNED"
-    shipped_at: datetime | None = None
+    carrier: Annotated[str, Field(min_length=1, max_length=64)] = "UNASSIGNED"
+    shipped_at: Timestamp | None = None
     lines: Annotated[list[ShipmentLine], Field(min_length=1, max_length=MAX_LINES_PER_ORDER)]
 
 
@@ -170,12 +218,12 @@ class InventoryMovement(Canonical):
     node_id: Identifier
     sku: Sku
     kind: MovementKind
-    quantity: Annotated[int, Field(ge=-1_000_000, le=1_000_000)]
+    quantity: Annotated[int, Field(ge=-1_000_000, le=1_000_000, strict=True)]
 
 
 class SnapshotLine(Canonical):
     sku: Sku
-    on_hand: Annotated[int, Field(ge=0)]
+    on_hand: Annotated[int, Field(ge=0, le=1_000_000_000, strict=True)]
 
 
 class InventorySnapshot(Canonical):

@@ -2,25 +2,39 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict, WithJsonSchema
 
 from reference.domain.errors import InvalidMoney
 
 # Minor units of the currencies a distributor meets routinely; others default to 2.
 MINOR_UNITS: dict[str, int] = {"JPY": 0, "KRW": 0, "BHD": 3, "KWD": 3}
 CENT = Decimal("0.01")
+# The rule and its JSON Schema are one statement, so the OpenAPI cannot promise more than this.
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
 
 
 def _iso_currency(code: str) -> str:
-    if len(code) != 3 or not code.isascii() or not code.isalpha() or not code.isupper():
+    if re.fullmatch(CURRENCY_PATTERN, code) is None:
         raise ValueError(f"currency {code!r} is not an ISO 4217 code such as 'USD' or 'EUR'")
     return code
 
 
-Currency = Annotated[str, AfterValidator(_iso_currency)]
+Currency = Annotated[
+    str,
+    AfterValidator(_iso_currency),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": CURRENCY_PATTERN,
+            "description": "ISO 4217 code",
+            "examples": ["USD"],
+        }
+    ),
+]
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

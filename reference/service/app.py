@@ -15,11 +15,12 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from crossdock import __version__
 from reference.hub import HubConfig
 from reference.service import correlation
-from reference.service.api import problems
+from reference.service.api import openapi, problems
 from reference.service.api.deps import current_principal
 from reference.service.api.limits import BodyLimitMiddleware
 from reference.service.api.routes import feeds, health, inventory, orders, shipments
@@ -88,18 +89,24 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
                 await closing()
             db.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc serve Swagger UI and ReDoc from the fastapi-offline package, not a CDN,
+    # so they work on a machine with no internet.
+    app = FastAPIOffline(
         title="crossdock reference hub",
         version=__version__,
         summary="Idempotent, traceable order-to-cash integration hub (API v1)",
         lifespan=lifespan,
-        dependencies=[Depends(current_principal)],
     )
     app.state.settings = settings
     app.state.bus = bus
     problems.install(app)
-    for module in (orders, inventory, shipments, feeds, health):
-        app.include_router(module.router)
+    # Every /v1 route sits behind the principal (RBAC goes there); the probes answer anyone.
+    for module in (orders, inventory, shipments, feeds):
+        app.include_router(module.router, dependencies=[Depends(current_principal)])
+    app.include_router(health.router)
+    app.openapi = openapi.builder(  # type: ignore[method-assign]
+        app, settings.seed if settings.seed_demo_data else None
+    )
     # Outermost first: the correlation id is set before the size check can answer.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(correlation.CorrelationMiddleware)

@@ -21,8 +21,8 @@ from typing import Any
 
 from fastapi import Response
 
-from reference.domain.idempotency import MAX_KEY_LENGTH, Verdict, fingerprint
-from reference.service.api.deps import Principal
+from reference.domain.idempotency import Verdict, fingerprint
+from reference.service.api.deps import Principal, key_problem
 from reference.service.api.problems import MEDIA_TYPE, ProblemError
 from reference.service.persistence import idempotency as records
 from reference.service.runtime import HubRuntime, in_thread
@@ -46,7 +46,7 @@ def _response(status: int, text: str, replayed: bool) -> Response:
 async def run(
     runtime: HubRuntime,
     principal: Principal,
-    key: str | None,
+    key: str,
     operation: str,
     request: Mapping[str, Any],
     resource_id: str,
@@ -65,21 +65,9 @@ async def run(
         runtime.settings.idempotency_lease,
     )
     verdict = ticket.verdict
-    if verdict is Verdict.MISSING_KEY:
-        raise ProblemError(
-            400,
-            f"{operation} needs an Idempotency-Key header: a unique value "
-            "per attempt to create, reused on every retry of that attempt",
-            kind="idempotency-key-missing",
-            errors=[("Idempotency-Key", "required")],
-        )
-    if verdict is Verdict.INVALID_KEY:
-        raise ProblemError(
-            400,
-            f"Idempotency-Key must be printable and at most {MAX_KEY_LENGTH} characters",
-            kind="idempotency-key-invalid",
-            errors=[("Idempotency-Key", "not a usable key")],
-        )
+    problem = key_problem(verdict, operation)  # the route's dependency refused these already
+    if problem is not None:
+        raise problem
     if verdict is Verdict.MISMATCH:
         raise ProblemError(
             422,
@@ -98,7 +86,6 @@ async def run(
         )
     if verdict is Verdict.REPLAY:
         return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
-    assert key is not None
     try:
         outcome = await work(ticket.resource_id)
     except BaseException:

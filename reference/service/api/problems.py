@@ -18,7 +18,6 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from reference.api_v1 import PROBLEM_MEDIA_TYPE as MEDIA_TYPE
-from reference.api_v1 import Problem
 from reference.domain.errors import IllegalTransition
 from reference.hub import CancellationRefused, UnknownOrder
 
@@ -96,12 +95,27 @@ def problem_response(
     )
 
 
+# Why each status can be the answer, for the OpenAPI of every operation that can answer it.
+WHY = {
+    400: "Missing or unusable Idempotency-Key, or a body that cannot be read (not UTF-8)",
+    404: "No such resource",
+    409: "Conflict with the resource's state, or the same Idempotency-Key still in flight",
+    413: "The body is over the size limit",
+    422: "Not valid: each field named in `errors`",
+    503: "Not available yet; retry after `Retry-After` seconds",
+}
+
+
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """The ``responses=`` of a route: each status documented with the Problem schema."""
+    """The ``responses=`` of a route: each status as an application/problem+json Problem.
+
+    Only that media type: a ``model=`` here would make FastAPI also promise application/json,
+    which no error is ever sent as. The Problem schema is added to the components by
+    reference/service/api/openapi.py.
+    """
     return {
         status: {
-            "model": Problem,
-            "description": TITLES.get(status, "Error"),
+            "description": WHY.get(status, TITLES.get(status, "Error")),
             "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
         }
         for status in statuses
@@ -124,6 +138,26 @@ def field_path(loc: tuple[Any, ...] | list[Any], message: str) -> str:
     if not parts:
         return where
     return ".".join(parts)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method the OpenAPI documents at this path (plus HEAD wherever GET is), for `Allow`.
+
+    Starlette's 405 names only the methods of the first route that matched the path, so on
+    /v1/orders it said POST and forgot GET.
+    """
+    methods: set[str] = set()
+    parts = request.url.path.rstrip("/").split("/")
+    for template, operations in request.app.openapi()["paths"].items():
+        pattern = template.rstrip("/").split("/")
+        if len(pattern) == len(parts) and all(
+            p == q or (p.startswith("{") and p.endswith("}") and q)
+            for p, q in zip(pattern, parts, strict=True)
+        ):
+            methods |= {method.upper() for method in operations}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
 
 
 def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -165,12 +199,15 @@ def install(app: FastAPI) -> None:
             return exc.__cause__.response(request.url.path)
         detail = exc.detail if isinstance(exc.detail, str) else json.dumps(exc.detail)
         field = "body" if exc.status_code == 400 else ""
+        headers = dict(getattr(exc, "headers", None) or {})
+        if exc.status_code == 405 and (documented := allowed_methods(request)):
+            headers["Allow"] = documented
         return problem_response(
             exc.status_code,
             detail,
             request.url.path,
             errors=[(field, detail)] if field else [],
-            headers=getattr(exc, "headers", None),
+            headers=headers or None,
         )
 
     @app.exception_handler(IllegalTransition)

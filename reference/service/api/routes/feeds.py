@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 
 from reference.api_v1 import EventsPage, InvoicePublic
 from reference.domain.events import EventType
 from reference.service.api.deps import DbDep, PrincipalDep
+from reference.service.api.params import CURSOR_PATTERN, INVOICE_ID
 from reference.service.api.problems import ProblemError, responses
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread
@@ -20,9 +21,11 @@ router = APIRouter(tags=["feeds"])
     "/v1/invoices/{invoice_id}",
     operation_id="getInvoice",
     response_model=InvoicePublic,
-    responses=responses(401, 404, 422),
+    responses=responses(404, 422),
 )
-async def get_invoice(invoice_id: str, principal: PrincipalDep, db: DbDep) -> Any:
+async def get_invoice(
+    invoice_id: Annotated[str, Path(**INVOICE_ID)], principal: PrincipalDep, db: DbDep
+) -> Any:
     body = await in_thread(queries.invoice, db, invoice_id)
     if body is None:
         raise ProblemError(
@@ -38,14 +41,17 @@ async def get_invoice(invoice_id: str, principal: PrincipalDep, db: DbDep) -> An
     "/v1/events",
     operation_id="listEvents",
     response_model=EventsPage,
-    responses=responses(401, 422),
+    responses=responses(422),
 )
 async def list_events(
     principal: PrincipalDep,
     db: DbDep,
     after: Annotated[
         str | None,
-        Query(max_length=200, description="Cursor from next_cursor; omit to read from the start"),
+        Query(
+            pattern=CURSOR_PATTERN,
+            description="`next_cursor` of the last page; omit to read from the start",
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     subject: Annotated[str | None, Query(max_length=200)] = None,

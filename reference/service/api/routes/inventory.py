@@ -18,6 +18,7 @@ from reference.domain.model import Channel, InventoryMovement, InventorySnapshot
 from reference.hub import ReconcileSnapshot, RecordMovement
 from reference.service.api import idempotent
 from reference.service.api.deps import (
+    IDEMPOTENCY_KEY_DOC,
     CorrelationDep,
     DbDep,
     IdempotencyKey,
@@ -54,7 +55,7 @@ def _position(row: Any) -> StockPosition:
     "/v1/availability",
     operation_id="getAvailability",
     response_model=Availability,
-    responses=responses(401, 404, 422),
+    responses=responses(404, 422),
 )
 async def get_availability(
     principal: PrincipalDep,
@@ -89,14 +90,24 @@ async def get_availability(
     status_code=201,
     operation_id="postInventoryMovement",
     response_model=MovementRecorded,
-    responses=responses(400, 401, 409, 413, 422),
+    responses={
+        **responses(400, 409, 413, 422),
+        201: {"links": {
+            "GetAvailability": {
+                "operationId": "getAvailability",
+                "parameters": {"sku": "$response.body#/sku"},
+                "description": "What the moved SKU now has to sell",
+            }
+        }},
+    },
+    openapi_extra=IDEMPOTENCY_KEY_DOC,
 )
 async def post_movement(
     movement: Annotated[InventoryMovement, Body()],
     principal: PrincipalDep,
     runtime: RuntimeDep,
     correlation_id: CorrelationDep,
-    key: IdempotencyKey = None,
+    key: IdempotencyKey,
 ) -> Any:
     """A receipt, pick, shipment, return, adjustment, transfer or quarantine at one node."""
 
@@ -137,14 +148,15 @@ async def post_movement(
     status_code=201,
     operation_id="postInventorySnapshot",
     response_model=SnapshotReconciled,
-    responses=responses(400, 401, 409, 413, 422),
+    responses=responses(400, 409, 413, 422),
+    openapi_extra=IDEMPOTENCY_KEY_DOC,
 )
 async def post_snapshot(
     snapshot: Annotated[InventorySnapshot, Body()],
     principal: PrincipalDep,
     runtime: RuntimeDep,
     correlation_id: CorrelationDep,
-    key: IdempotencyKey = None,
+    key: IdempotencyKey,
 ) -> Any:
     """A WMS count of one node. The WMS is the system of record for on hand: every difference
     comes back as a reconciliation exception and the hub's projection takes the count."""

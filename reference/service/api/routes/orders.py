@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Path, Query
 from fastapi.responses import JSONResponse
 
 from reference.api_v1 import CancelRequest, OrderPublic, OrdersPage
 from reference.domain.lifecycle import State
-from reference.domain.model import Channel, Order
+from reference.domain.model import Channel, Order, Timestamp
 from reference.hub import CancelOrder
 from reference.service.api import idempotent
 from reference.service.api.deps import (
+    IDEMPOTENCY_KEY_DOC,
     CorrelationDep,
     DbDep,
     IdempotencyKey,
     PrincipalDep,
     RuntimeDep,
 )
+from reference.service.api.params import CURSOR_PATTERN, ORDER_ID
 from reference.service.api.problems import ProblemError, problem_body, responses
 from reference.service.api.schemas.orders import order_public, rejection_errors, summary
 from reference.service.persistence import queries
@@ -39,20 +40,41 @@ def new_order_id() -> str:
     operation_id="createOrder",
     response_model=OrderPublic,
     responses={
-        **responses(400, 401, 409, 413, 422, 503),
+        **responses(400, 409, 413, 422, 503),
         201: {
             "description": "Accepted, with allocations and backorders; or a replay "
-            "(header `Idempotent-Replayed: true`)"
+            "(header `Idempotent-Replayed: true`)",
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "`true` when this is the stored answer to an earlier "
+                    "request with the same key",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            },
+            # For clients and for Schemathesis's stateful phase: what to do with a new order.
+            "links": {
+                "GetOrder": {
+                    "operationId": "getOrder",
+                    "parameters": {"order_id": "$response.body#/order_id"},
+                    "description": "Read the order back",
+                },
+                "CancelOrder": {
+                    "operationId": "cancelOrder",
+                    "parameters": {"order_id": "$response.body#/order_id"},
+                    "description": "Cancel it while no warehouse holds it",
+                },
+            },
         },
     },
     summary="Place an order (Idempotency-Key required)",
+    openapi_extra=IDEMPOTENCY_KEY_DOC,
 )
 async def create_order(
     order: Annotated[Order, Body()],
     principal: PrincipalDep,
     runtime: RuntimeDep,
     correlation_id: CorrelationDep,
-    key: IdempotencyKey = None,
+    key: IdempotencyKey,
 ) -> Any:
     """Validates the order with ERP (customer, contract price, credit, ship-to restrictions)
     and the hub's duplicate rule, then answers 201 with the order split over nodes, or 422 with
@@ -94,9 +116,22 @@ async def create_order(
     "/{order_id}",
     operation_id="getOrder",
     response_model=OrderPublic,
-    responses=responses(401, 404, 422),
+    responses={
+        **responses(404, 422),
+        200: {
+            "links": {
+                "CancelOrder": {
+                    "operationId": "cancelOrder",
+                    "parameters": {"order_id": "$response.body#/order_id"},
+                    "description": "Cancel it while no warehouse holds it",
+                }
+            }
+        },
+    },
 )
-async def get_order(order_id: str, principal: PrincipalDep, db: DbDep) -> Any:
+async def get_order(
+    order_id: Annotated[str, Path(**ORDER_ID)], principal: PrincipalDep, db: DbDep
+) -> Any:
     saga = await in_thread(queries.order_saga, db, order_id)
     if saga is None:
         raise ProblemError(
@@ -108,15 +143,19 @@ async def get_order(order_id: str, principal: PrincipalDep, db: DbDep) -> Any:
     return order_public(saga)
 
 
-@router.get("", operation_id="listOrders", response_model=OrdersPage, responses=responses(401, 422))
+@router.get("", operation_id="listOrders", response_model=OrdersPage, responses=responses(422))
 async def list_orders(
     principal: PrincipalDep,
     db: DbDep,
     customer_id: Annotated[str | None, Query(max_length=64)] = None,
     state: Annotated[State | None, Query()] = None,
     channel: Annotated[Channel | None, Query()] = None,
-    created_after: Annotated[datetime | None, Query(description="ISO 8601 with zone")] = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    created_after: Annotated[
+        Timestamp | None, Query(description="RFC 3339 with a zone, e.g. 2026-03-01T00:00:00Z")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(pattern=CURSOR_PATTERN, description="`next_cursor` of the last page")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Any:
     try:
@@ -125,13 +164,6 @@ async def list_orders(
         raise ProblemError(
             422, str(error), kind="validation", errors=[("cursor", str(error))]
         ) from None
-    if created_after is not None and created_after.tzinfo is None:
-        raise ProblemError(
-            422,
-            "created_after needs a time zone, e.g. 2026-03-01T00:00:00Z",
-            kind="validation",
-            errors=[("created_after", "no time zone")],
-        )
     rows, last = await in_thread(
         queries.list_orders,
         db,
@@ -152,10 +184,10 @@ async def list_orders(
     "/{order_id}/cancel",
     operation_id="cancelOrder",
     response_model=OrderPublic,
-    responses=responses(401, 404, 409, 422),
+    responses=responses(400, 404, 409, 413, 422),
 )
 async def cancel_order(
-    order_id: str,
+    order_id: Annotated[str, Path(**ORDER_ID)],
     principal: PrincipalDep,
     runtime: RuntimeDep,
     request: Annotated[CancelRequest | None, Body()] = None,

@@ -11,7 +11,12 @@ from reference.api_v1 import ShipmentRecorded
 from reference.domain.model import Shipment
 from reference.hub import ConfirmShipment
 from reference.service.api import idempotent
-from reference.service.api.deps import IdempotencyKey, PrincipalDep, RuntimeDep
+from reference.service.api.deps import (
+    IDEMPOTENCY_KEY_DOC,
+    IdempotencyKey,
+    PrincipalDep,
+    RuntimeDep,
+)
 from reference.service.api.problems import ProblemError, responses
 from reference.service.api.schemas.orders import order_public
 from reference.service.persistence import queries
@@ -79,13 +84,14 @@ def _check(shipment: Shipment, saga: dict[str, Any] | None) -> None:
     status_code=201,
     operation_id="confirmShipment",
     response_model=ShipmentRecorded,
-    responses=responses(400, 401, 404, 409, 413, 422),
+    responses=responses(400, 404, 409, 413, 422),
+    openapi_extra=IDEMPOTENCY_KEY_DOC,
 )
 async def confirm_shipment(
     shipment: Annotated[Shipment, Body()],
     principal: PrincipalDep,
     runtime: RuntimeDep,
-    key: IdempotencyKey = None,
+    key: IdempotencyKey,
 ) -> Any:
     """What a WMS shipped for one release; fewer units than released is a short pick and the
     rest is backordered, never overwritten."""
