@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
@@ -34,7 +34,9 @@ from contracts.demo import demo_order
 from reference.api_v1 import OrderPublic
 from reference.client import Created, HubClient
 from reference.hub import CallSystem, Message
-from reference.service.shell import SystemsPort
+
+if TYPE_CHECKING:  # only the protocol's shape matters here
+    from reference.service.ports import SystemsPort
 
 Values = dict[str, Any]
 Handler = Callable[..., Values | None]  # handler(state=..., params=...) -> injected values
@@ -289,6 +291,7 @@ class StateServer:
     def __init__(self, setups: Mapping[str, Handler], teardowns: Mapping[str, Handler]) -> None:
         self.setups = dict(setups)
         self.teardowns = dict(teardowns)
+        self.errors: list[str] = []  # why handlers failed, for the verification report
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._request_handler())
         self.thread = threading.Thread(
             target=self.server.serve_forever, name="pact-states", daemon=True
@@ -325,9 +328,11 @@ class StateServer:
                         request.get("params") or {},
                     )
                     status, body = 200, json.dumps(values).encode()
-                except Exception as failed:  # the verifier reports it on the interaction
-                    status = 500
-                    body = json.dumps({"error": f"{type(failed).__name__}: {failed}"}).encode()
+                except Exception as failed:  # the verifier fails the interaction
+                    why = f"state {request.get('state')!r}: {type(failed).__name__}: {failed}"
+                    owner.errors.append(why.splitlines()[0])
+                    # 4xx, not 5xx: pact's verifier retries a 5xx for minutes before giving up.
+                    status, body = 400, json.dumps({"error": why}).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -105,17 +105,21 @@ def failures_of(results: dict[str, Any], pact: PactFile) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def verify_pact(pact: PactFile, provider_url: str, state_url: str) -> PairResult:
+def verify_pact(pact: PactFile, provider_url: str, states: StateServer) -> PairResult:
+    states.errors.clear()
     verifier = (
         Verifier(pact.provider, host=HOST)
         .add_transport(url=provider_url)
         .add_source(pact.path)
-        .state_handler(state_url, teardown=True, body=True)
+        .state_handler(states.url, teardown=True, body=True)
         .set_request_timeout(15_000)
     )
     with contextlib.suppress(RuntimeError):  # the results say which interactions failed, why
         verifier.verify()
     failures = failures_of(verifier.results, pact)
+    if states.errors:  # the verifier only says "state change handlers failed": say why
+        why = " (" + "; ".join(states.errors) + ")"
+        failures = tuple(f + why if "state change" in f else f for f in failures)
     return PairResult(pact.consumer, pact.provider, "http", len(pact.interactions), failures)
 
 
@@ -159,7 +163,7 @@ def verify_http(
             StateServer({**setups, **more_setups}, {**teardowns, **more_teardowns})
         )
         urls = {HUB: hub.url, **{name: systems.url for name in SYSTEMS}}
-        return [verify_pact(p, urls[p.provider], callback.url) for p in pacts]
+        return [verify_pact(p, urls[p.provider], callback) for p in pacts]
 
 
 def _message_rows(pact_dir: Path) -> list[PairResult]:
