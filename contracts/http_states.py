@@ -258,7 +258,7 @@ class SystemsStates:
                 if last is None:
                     raise RuntimeError(f"GET {path} fits on one page of {limit}")
                 return last
-            cursor = last = page["next_cursor"]
+            cursor = last = str(page["next_cursor"])
 
     def erp_has_invoices(self, params: Mapping[str, Any], **_: Any) -> Values:
         limit = int(params.get("limit", 2))
