@@ -27,13 +27,21 @@ from reference.domain.model import (
     Order,
     OrderLine,
 )
-from reference.hub import CancelOrder, Message, PlaceOrder, ReconcileSnapshot, RecordMovement
+from reference.hub import (
+    CancelOrder,
+    Hub,
+    HubConfig,
+    HubState,
+    Message,
+    PlaceOrder,
+    ReconcileSnapshot,
+    RecordMovement,
+)
 from simulators.behavior.faults import Window
 from simulators.behavior.profile import BehaviorSpec
-from simulators.sim.shell import SimShell
+from simulators.sim import sim_world
 from simulators.systems.endpoint import simulated_systems
 from simulators.systems.estate import Customer, Estate
-from simulators.twin import hub_for
 
 SEED = 20260101
 NODES = ("DC-ATL", "DC-DFW")
@@ -79,13 +87,15 @@ class Story:
         estate = contract_estate(stock)
         self.events: list[Event] = []
         self.env = simpy.Environment()
-        self.hub = hub_for(estate, SEED)
+        self.hub = Hub(
+            HubConfig(nodes=estate.nodes, seed=SEED), HubState(inventory=estate.opening_stock())
+        )
         self.models = (estate if shelf is None else contract_estate(shelf)).systems(0.0)
         systems = simulated_systems(self.models, dict(behaviors or {}), SEED)  # type: ignore[arg-type]
-        self.shell = SimShell(self.env, self.hub, systems, sink=self.events.append)
+        self.driver, _ = sim_world(self.env, self.hub, systems, self.events.append)
 
     def at(self, when: float, message: Message) -> Story:
-        self.env.timeout(when).callbacks.append(lambda _: self.shell.submit(message))
+        self.env.timeout(when).callbacks.append(lambda _: self.driver.submit(message))
         return self
 
     def run(self) -> list[Event]:

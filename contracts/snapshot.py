@@ -32,14 +32,14 @@ class Documents:
 
 def live() -> Documents:
     """The documents as the code states them now."""
+    from crossdock.compose import demo_app
     from reference.domain.event_schemas import EVENT_SCHEMAS
-    from reference.service.app import create_app
     from reference.service.settings import Settings
     from simulators.http import create_systems_app
 
     return Documents(
         openapi={
-            HUB: create_app(Settings(seed_demo_data=False, run_worker=False)).openapi(),
+            HUB: demo_app(Settings(run_worker=False)).openapi(),
             SYSTEMS: create_systems_app().openapi(),
         },
         events={

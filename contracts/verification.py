@@ -67,7 +67,7 @@ def http_pacts(pact_dir: Path) -> list[PactFile]:
 
 
 def _hub_app(database: Path) -> FastAPI:
-    from reference.service.app import create_app
+    from crossdock.compose import demo_app
     from reference.service.settings import Settings
 
     settings = Settings(
@@ -77,7 +77,7 @@ def _hub_app(database: Path) -> FastAPI:
         wms_confirm="api",
         instance_id="pact-verification",
     )
-    return create_app(settings)
+    return demo_app(settings)
 
 
 def _systems_app() -> FastAPI:

@@ -27,7 +27,7 @@ class Sellable:
 @cache
 def sellable(seed: int) -> tuple[Sellable, ...]:
     """Per customer in good standing: what they may buy from stock, at their contract price."""
-    from reference.service.systems import demo_estate
+    from crossdock.compose import demo_estate
 
     estate = demo_estate(seed)
     stocked = [s for s in estate.skus if sum(estate.stock[n][s] for n in estate.nodes) > 50]

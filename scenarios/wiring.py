@@ -33,8 +33,8 @@ from typing import Any
 from reference.domain.events import EventType as E
 from scenarios.spec import ScenarioSpec
 from scenarios.topology import Flow
-from simulators.behavior.faults import Degradation, ErrorRates, Window
-from simulators.behavior.latency import FixedSpec, LognormalSpec
+from simulators.behavior.defaults import VIRTUAL
+from simulators.behavior.faults import Degradation, Window
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.schedule import Every
 from simulators.behavior.streams import spawn_stream
@@ -68,20 +68,7 @@ DOMAIN_EVENTS: dict[str, frozenset[E]] = {
     "prices": frozenset(),
 }
 
-_SLOW_WMS = LognormalSpec(median=1800.0, p99=14_400.0)
-DEFAULT_BEHAVIORS: dict[str, BehaviorSpec] = {
-    "erp": BehaviorSpec(latency=LognormalSpec(median=0.25, p99=1.5)),
-    "tms": BehaviorSpec(latency=LognormalSpec(median=0.08, p99=0.4)),
-    "finance": BehaviorSpec(latency=LognormalSpec(median=0.1, p99=0.5)),
-    # a release is answered by its shipment, hours later: the caller does not time out
-    "wms": BehaviorSpec(latency=_SLOW_WMS, errors=ErrorRates(timeout_after=86_400.0)),
-    "crm": BehaviorSpec(latency=LognormalSpec(median=0.3, p99=3.0)),
-    "bi": BehaviorSpec(latency=LognormalSpec(median=0.5, p99=5.0)),
-    "edi": BehaviorSpec(
-        latency=LognormalSpec(median=30.0, p99=300.0), errors=ErrorRates(timeout_after=3600.0)
-    ),
-    "inventory_feed": BehaviorSpec(latency=FixedSpec(seconds=2.0)),
-}
+DEFAULT_BEHAVIORS = VIRTUAL
 
 
 def _merge(base: BehaviorSpec, given: BehaviorSpec | None) -> BehaviorSpec:

@@ -26,7 +26,6 @@ from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import Event
 from reference.domain.events import EventType as E
 from reference.domain.model import InventoryMovement, InventorySnapshot, MovementKind, SnapshotLine
@@ -48,17 +47,56 @@ from scenarios.spec import ScenarioSpec
 from scenarios.wiring import Wiring
 from simulators.behavior.schedule import Every
 from simulators.behavior.streams import spawn_stream
-from simulators.sim.runshell import CountingEnvironment, RunShell
+from simulators.sim.ports import (
+    CountingEnvironment,
+    FileDropShipments,
+    RetryCounter,
+    SimPorts,
+    sim_driver,
+)
 from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory, fast_construct
+from simulators.systems.endpoint import SimulatedSystem
 from simulators.systems.erp import Erp
-from simulators.systems.estate import build_estate
+from simulators.systems.estate import Estate, build_estate
 from simulators.systems.finance import Finance
-from simulators.systems.paged import PagedSystem
 from simulators.systems.tms import Tms
 from simulators.systems.warehouse import Replenisher, StockChanges, TrackedWms
+from simulators.systems.wms import Wms
 
 UNITS_PER_LINE = 3.86  # mean of geometric(0.35) + uniform{0, 1, 2}
 _TERMINAL = (E.ORDER_CLOSED, E.ORDER_CANCELLED, E.ORDER_REJECTED)
+
+
+def build_hub(spec: ScenarioSpec, estate: Estate, seed: int) -> Hub:
+    """The hub core as the scenario configures it, holding the estate's opening stock."""
+    inventory = estate.opening_stock(spec.inventory.safety_stock)
+    retry = spec.hub.retry
+    config = HubConfig(
+        nodes=estate.nodes,
+        seed=seed,
+        retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
+        check_duplicates=spec.hub.idempotency,
+        sourcing=spec.hub.sourcing,
+    )
+    return Hub(config, HubState(inventory=inventory))
+
+
+def build_systems(
+    wiring: Wiring, seed: int, erp: Erp, finance: Finance, wms: dict[str, Wms]
+) -> dict[str, SimulatedSystem]:
+    """Every system the hub calls, each behind the scenario's behaviour for it, with its own
+    stream from the run seed."""
+    models: dict[str, object] = {"erp": erp, "tms": Tms(), "finance": finance}
+    models.update({f"wms:{n}": w for n, w in wms.items()})
+    return {
+        name: SimulatedSystem(
+            name,
+            model,  # type: ignore[arg-type]
+            wiring.behavior(name).build(),
+            spawn_stream(seed, f"system:{name}"),
+        )
+        for name, model in models.items()
+    }
 
 
 class World:
@@ -89,7 +127,7 @@ class World:
             skew=demand.sku_skew,
         )
         self.nodes = estate.nodes
-        self.hub = self._hub()
+        self.hub = build_hub(spec, estate, seed)
         self.erp: Erp = estate.erp(idempotent=not wiring.legacy_erp)
         self.finance = Finance()
         self.wms = {
@@ -98,27 +136,13 @@ class World:
             )
             for n in self.nodes
         }
-        models: dict[str, object] = {"erp": self.erp, "tms": Tms(), "finance": self.finance}
-        models.update({f"wms:{n}": w for n, w in self.wms.items()})
-        systems = {
-            name: PagedSystem(
-                name,
-                model,
-                wiring.behavior(name).build(),  # type: ignore[arg-type]
-                spawn_stream(seed, f"system:{name}"),
-            )
-            for name, model in models.items()
-        }
+        systems = build_systems(wiring, seed, self.erp, self.finance, self.wms)
         self.measures = Measures(spec, seed, wiring, self.hub, self.wms)
-        self.shell = RunShell(
-            env,
-            self.hub,
-            systems,
-            self._on_event,
-            self._dead_letter,
-            polls={f"wms:{n}": e for n, e in wiring.shipment_polls.items()},
-            on_unconfirmed=self._unconfirmed,
-        )
+        self.ports = SimPorts(env, systems, self._on_event, self._dead_letter)
+        polls = {f"wms:{n}": e for n, e in wiring.shipment_polls.items()}
+        carried = FileDropShipments(self.ports, polls, self._unconfirmed) if polls else self.ports
+        self.counter = RetryCounter(carried)
+        self.driver = sim_driver(self.hub, self.counter, self.ports)
         self.factory = OrderFactory(
             estate,
             spawn_stream(seed, "demand"),
@@ -137,32 +161,13 @@ class World:
         self.orders_sent = 0  # by customers, resends included: the demand the day drew
         self.lines_placed = 0
 
-    def _hub(self) -> Hub:
-        safety = self.spec.inventory.safety_stock
-        inventory = Inventory(
-            {
-                (node, sku): StockPosition(on_hand=qty, safety_stock=safety)
-                for node, stock in self.estate.stock.items()
-                for sku, qty in stock.items()
-            }
-        )
-        retry = self.spec.hub.retry
-        config = HubConfig(
-            nodes=self.estate.nodes,
-            seed=self.seed,
-            retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
-            check_duplicates=self.spec.hub.idempotency,
-            sourcing=self.spec.hub.sourcing,
-        )
-        return Hub(config, HubState(inventory=inventory))
-
     # --- running ---------------------------------------------------------------------------
     def run(self) -> RunResult:
         started = time.perf_counter()
         env, spec, wiring = self.env, self.spec, self.wiring
         env.process(self._demand())
         for large in spec.demand.large_orders:
-            self.shell.at(
+            self.ports.at(
                 large.at,
                 PlaceOrder(*self._large(large.at, large.lines, large.channel, large.quantity)),
             )
@@ -184,7 +189,7 @@ class World:
         with _rare_collections():
             env.run(until=self.end)
         result = self.measures.result(
-            self.variant, self.replication, self.shell.retries, self.erp, len(self.parked)
+            self.variant, self.replication, self.counter.retries, self.erp, len(self.parked)
         )
         result.wall_seconds = time.perf_counter() - started
         return result
@@ -240,9 +245,9 @@ class World:
             if mailbox is not None:
                 self._post(channel, mailbox, order_id, placed, when)
             elif when <= self.env.now:
-                self.shell.submit(PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
+                self.driver.submit(PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
             else:
-                self.shell.at(when, PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
+                self.ports.at(when, PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
 
     def _post(
         self, channel: str, schedule: Every, order_id: str, placed: ChannelOrder, when: float
@@ -258,7 +263,7 @@ class World:
 
     def _collect(self, channel: str) -> None:
         for order_id, placed in self.mailboxes.pop(channel, []):
-            self.shell.submit(PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
+            self.driver.submit(PlaceOrder(placed.order, order_id, f"corr-{order_id}"))
 
     # --- stock the hub does not move -------------------------------------------------------
     def _movement_rates(self) -> tuple[float, float, float]:
@@ -325,7 +330,7 @@ class World:
 
     def _apply(self, key: tuple[str, str], delta: int, movement: InventoryMovement) -> None:
         self.in_flight[key] -= delta
-        self.shell.submit(RecordMovement(movement))
+        self.driver.submit(RecordMovement(movement))
 
     def _unconfirmed(self, call: CallSystem, sign: int) -> None:
         """A file-drop WMS picked a release the hub has not read yet: the hub will take the
@@ -348,7 +353,7 @@ class World:
         snapshot = InventorySnapshot.model_construct(
             snapshot_id=f"SNAP-{node}-{int(self.env.now)}", node_id=node, lines=lines
         )
-        self.shell.submit(ReconcileSnapshot(snapshot))
+        self.driver.submit(ReconcileSnapshot(snapshot))
 
     # --- hub outputs -----------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:
@@ -365,7 +370,7 @@ class World:
     def _replay(self) -> None:
         parked, self.parked = self.parked, []
         for letter in parked:
-            self.shell.submit(ReplayDeadLetter(letter.call))
+            self.driver.submit(ReplayDeadLetter(letter.call))
 
     def _oversold(self, order_id: str, line_no: int, short: int) -> None:
         self.measures.oversold(order_id)

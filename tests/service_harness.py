@@ -129,34 +129,11 @@ def order_body(
     number: str, *, seed: int = 7, customer_index: int = 0, lines: int = 2, quantity: int = 1
 ) -> dict[str, Any]:
     """A valid order for the demo estate of ``seed``: contract prices, stocked SKUs."""
-    estate = _estate(seed)
-    good = [c for c in estate.customers if c.credit_limit >= 100_000]
-    customer = good[customer_index % len(good)]
-    stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
-    sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
-    return {
-        "order_number": number,
-        "customer_id": customer.customer_id,
-        "channel": "web",
-        "currency": "USD",
-        "ship_to": {
-            "name": "Receiving",
-            "line1": "1 Dock Way",
-            "city": "Anytown",
-            "region": customer.region,
-            "postal_code": "00000",
-            "country": "US",
-        },
-        "lines": [
-            {
-                "line_no": n,
-                "sku": sku,
-                "quantity": quantity,
-                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
-            }
-            for n, sku in enumerate(sellable[:lines], start=1)
-        ],
-    }
+    from simulators.systems.estate import example_order
+
+    return example_order(
+        _estate(seed), number, lines=lines, quantity=quantity, customer_index=customer_index
+    )
 
 
 _ESTATES: dict[int, Any] = {}

@@ -23,6 +23,7 @@ from reference.hub import (
     SystemCallFailed,
     SystemReplied,
 )
+from reference.hub.interpreter import carry_out
 from simulators.systems.base import Rejected
 from simulators.systems.erp import CustomerRecord, Erp
 from simulators.systems.wms import Wms
@@ -35,39 +36,56 @@ PRICES = {
 }
 
 
+class InlinePorts:
+    """Ports that answer every call at once from the pure models, queueing the answer; timers
+    and dead letters are kept for the test to look at."""
+
+    def __init__(self, systems: dict[str, object]) -> None:
+        self.systems = systems
+        self.answers: deque[Message] = deque()
+        self.events: list[Event] = []
+        self.dead_letters: list[DeadLetter] = []
+        self.timers: list[ScheduleTimer] = []
+
+    def publish(self, event: Event) -> None:
+        self.events.append(event)
+
+    def call(self, call: CallSystem) -> None:
+        model = self.systems[call.system]
+        try:
+            body = model.handle(call.operation, call.payload)  # type: ignore[attr-defined]
+            self.answers.append(SystemReplied(call, body))
+        except Rejected as refused:
+            self.answers.append(SystemCallFailed(call, "4xx", None, refused.reason))
+
+    def schedule(self, timer: ScheduleTimer) -> None:
+        self.timers.append(timer)
+
+    def dead_letter(self, letter: DeadLetter) -> None:
+        self.dead_letters.append(letter)
+
+
 class InlineDriver:
     """Drives the pure hub with the pure system models, answering every call at once, in order.
 
-    Not a shell of the product: a test harness that makes sagas easy to follow step by step.
+    Not a shell of the product: a test harness that makes sagas easy to follow step by step,
+    built on the one interpreter (reference/hub/interpreter.py) like every world.
     """
 
     def __init__(self, hub: Hub, systems: dict[str, object]) -> None:
         self.hub = hub
         self.systems = systems
-        self.events: list[Event] = []
-        self.dead_letters: list[DeadLetter] = []
-        self.timers: list[ScheduleTimer] = []
+        self.ports = InlinePorts(systems)
+        self.events = self.ports.events
+        self.dead_letters = self.ports.dead_letters
+        self.timers = self.ports.timers
         self.now = 0.0
 
     def send(self, message: Message) -> None:
-        queue: deque[Message] = deque([message])
-        while queue:
-            decision = self.hub.decide(queue.popleft(), self.now)
-            self.events.extend(decision.events)
-            for effect in decision.effects:
-                if isinstance(effect, CallSystem):
-                    queue.append(self._answer(effect))
-                elif isinstance(effect, ScheduleTimer):
-                    self.timers.append(effect)
-                else:
-                    self.dead_letters.append(effect)
-
-    def _answer(self, call: CallSystem) -> Message:
-        model = self.systems[call.system]
-        try:
-            return SystemReplied(call, model.handle(call.operation, call.payload))  # type: ignore[attr-defined]
-        except Rejected as refused:
-            return SystemCallFailed(call, "4xx", None, refused.reason)
+        answers = self.ports.answers
+        answers.append(message)
+        while answers:
+            carry_out(self.hub.decide(answers.popleft(), self.now), self.ports)
 
     def types(self, order_id: str) -> list[str]:
         return [e.type.value for e in self.events if e.subject == order_id]

@@ -16,36 +16,12 @@ example_app = typer.Typer(
 def example_order_body(seed: int, lines: int = 2) -> dict[str, object]:
     """A valid POST /v1/orders body for ``build_estate(seed)``: a customer in good standing,
     contract prices, SKUs with stock, and a new order number on every call."""
-    from reference.service.systems import demo_estate
+    from crossdock.compose import demo_estate
+    from simulators.systems.estate import example_order
 
-    estate = demo_estate(seed)
-    customer = next(c for c in estate.customers if c.credit_limit >= 100_000)
-    stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
-    sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    return {
-        "order_number": f"PO-{stamp}-{uuid.uuid4().hex[:6].upper()}",
-        "customer_id": customer.customer_id,
-        "channel": "web",
-        "currency": "USD",
-        "ship_to": {
-            "name": f"{customer.name} receiving",
-            "line1": "1 Dock Way",
-            "city": "Anytown",
-            "region": customer.region,
-            "postal_code": "00000",
-            "country": "US",
-        },
-        "lines": [
-            {
-                "line_no": n,
-                "sku": sku,
-                "quantity": 1,
-                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
-            }
-            for n, sku in enumerate(sellable[:lines], start=1)
-        ],
-    }
+    number = f"PO-{stamp}-{uuid.uuid4().hex[:6].upper()}"
+    return example_order(demo_estate(seed), number, lines=lines)
 
 
 @example_app.command("order")

@@ -55,7 +55,7 @@ def serve(
     """
     import uvicorn
 
-    from reference.service.app import create_app
+    from crossdock.compose import demo_app
     from reference.service.logs import log_config
     from reference.service.settings import Settings
 
@@ -74,7 +74,7 @@ def serve(
         idempotency_retention=idempotency_retention,
     )
     uvicorn.run(
-        create_app(settings),
+        demo_app(settings),
         host=host,
         port=port,
         log_config=log_config(log_level.upper()),

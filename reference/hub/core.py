@@ -152,8 +152,8 @@ class Hub:
         return Decision(effects=[call])
 
     def _replay(self, message: ReplayDeadLetter, now: float) -> Decision:
-        saga = self.saga(message.call.order_id)
-        if message.call.call_id not in saga.pending_calls:
+        saga = self.state.orders.get(message.call.order_id)
+        if saga is None or message.call.call_id not in saga.pending_calls:
             return Decision()
         return Decision(
             effects=[

@@ -1,8 +1,12 @@
-"""The app factory: ``create_app(settings)`` builds the service; nothing happens at import time.
+"""The app factory: ``create_app(settings, systems=..., config=...)`` builds the service.
 
-On start (the lifespan): connect, migrate to head, seed demo data into an empty database, build
-the systems port, start the effect worker, the outbox relay and the expiry of old idempotency
-keys. On stop: let in-flight effects finish, close the port, dispose the engines.
+The service is given what it serves over: the systems port (in-process models, HTTP, ...), the
+hub's configuration and, for an empty database, the opening stock. It composes none of them
+itself: `crossdock serve` does (crossdock/compose.py). Nothing happens at import time.
+
+On start (the lifespan): connect, migrate to head, seed the opening stock into an empty database,
+start the effect worker, the outbox relay and the expiry of old idempotency keys. On stop: let
+in-flight effects finish, close the port, dispose the engines.
 """
 
 from __future__ import annotations
@@ -12,12 +16,13 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib.metadata import version
 from typing import Any
 
 from fastapi import Depends, FastAPI
 from fastapi_offline import FastAPIOffline
 
-from crossdock import __version__
+from reference.domain.availability import Inventory
 from reference.hub import HubConfig
 from reference.service import correlation
 from reference.service.api import openapi, problems
@@ -26,14 +31,15 @@ from reference.service.api.limits import BodyLimitMiddleware
 from reference.service.api.routes import feeds, health, inventory, orders, shipments
 from reference.service.persistence import idempotency
 from reference.service.persistence.database import Database
+from reference.service.ports import SystemsPort
 from reference.service.relay import EventBus, run_relay
 from reference.service.runtime import HubRuntime, in_thread
-from reference.service.seeding import seed_demo
+from reference.service.seeding import seed_stock
 from reference.service.settings import Settings
-from reference.service.systems import build_systems, demo_estate
 from reference.service.timebase import wall
 
 log = logging.getLogger("crossdock.service")
+VERSION = version("crossdock")
 
 
 async def expire_keys(db: Database, retention: float, stop: asyncio.Event) -> None:
@@ -50,18 +56,26 @@ async def expire_keys(db: Database, retention: float, stop: asyncio.Event) -> No
             await asyncio.wait_for(stop.wait(), timeout=every)
 
 
-def create_app(settings: Settings | None = None, bus: EventBus | None = None) -> FastAPI:
-    settings = settings or Settings()
+def create_app(
+    settings: Settings,
+    *,
+    systems: SystemsPort,
+    config: HubConfig,
+    stock: Inventory | None = None,
+    stock_label: str = "",
+    order_example: dict[str, Any] | None = None,
+    bus: EventBus | None = None,
+) -> FastAPI:
+    """The hub over ``systems`` with ``config``; ``stock`` seeds an empty database (under
+    ``stock_label``); ``order_example`` is a createOrder body shown in the OpenAPI document."""
     bus = bus or EventBus()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database.connect(settings.database_url)
         await in_thread(db.upgrade)
-        if settings.seed_demo_data:
-            await in_thread(seed_demo, db, settings.seed)
-        systems = build_systems(settings)
-        config = HubConfig(nodes=demo_estate(settings.seed).nodes, seed=settings.seed)
+        if stock is not None:
+            await in_thread(seed_stock, db, stock, stock_label)
         runtime = HubRuntime(settings, db, systems, config)
         app.state.db, app.state.runtime = db, runtime
         stop = asyncio.Event()
@@ -73,7 +87,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
             tasks.append(asyncio.create_task(runtime.run_worker(stop)))
         log.info(
             "crossdock service %s ready on %s (systems: %s, instance %s)",
-            __version__,
+            VERSION,
             db.dialect,
             settings.systems,
             settings.instance_id,
@@ -93,7 +107,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     # so they work on a machine with no internet.
     app = FastAPIOffline(
         title="crossdock reference hub",
-        version=__version__,
+        version=VERSION,
         summary="Idempotent, traceable order-to-cash integration hub (API v1)",
         lifespan=lifespan,
     )
@@ -104,9 +118,7 @@ def create_app(settings: Settings | None = None, bus: EventBus | None = None) ->
     for module in (orders, inventory, shipments, feeds):
         app.include_router(module.router, dependencies=[Depends(current_principal)])
     app.include_router(health.router)
-    app.openapi = openapi.builder(  # type: ignore[method-assign]
-        app, settings.seed if settings.seed_demo_data else None
-    )
+    app.openapi = openapi.builder(app, order_example)  # type: ignore[method-assign]
     # Outermost first: the correlation id is set before the size check can answer.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
     app.add_middleware(correlation.CorrelationMiddleware)

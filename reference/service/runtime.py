@@ -1,10 +1,20 @@
-"""The service's hub runtime: the durable store, the systems port, the effect worker.
+"""The service's hub runtime: the asyncio adapter over the durable ports.
 
-The worker is the service's interpreter of effects: it leases due rows of pending_effects,
-performs each call through the systems port (or fires each timer), and feeds the answer back
-through ``HubStore.apply``, which deletes the row in the same transaction. A process that dies
-mid-call leaves a lease that expires; another worker performs the call again, which is safe
-because every system dedupes on ids and the core ignores answers to calls it no longer awaits.
+Theory of operation. ``apply(message)`` runs one transaction (``HubStore.apply``): the core
+decides, and the decision is carried out as rows (reference/service/persistence/rows.py), each
+call and timer inserted already leased to this process. After commit the runtime keeps those
+promises itself: a call is started at once through the systems port (its outcome drawn now, in
+decision order) and awaited in a task; a timer is a task that sleeps until it is due. Either
+way the answer goes back through ``apply(answer, done_effect=row)``, which deletes the row in
+the same transaction that records what it led to.
+
+A process that dies leaves leased rows whose leases run out; the worker (``run_worker``) of any
+process claims such rows and performs them the same way. That is safe because every system
+dedupes on ids and the core ignores answers to calls it no longer awaits.
+
+``clock`` (the core's seconds) and ``offload`` (how a blocking transaction is run) make the same
+runtime serve the wall clock, with transactions on worker threads, and a virtual clock, with
+transactions inline on the loop, as ``crossdock twin`` runs it.
 """
 
 from __future__ import annotations
@@ -12,7 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import uuid
+from collections.abc import Awaitable, Callable
 from functools import partial
 from typing import Any
 
@@ -21,40 +31,67 @@ from sqlalchemy import select
 
 from reference.domain.lifecycle import State
 from reference.domain.model import Order
-from reference.hub import HubConfig, Message, PlaceOrder, SystemCallFailed
+from reference.hub import (
+    CallSystem,
+    HubConfig,
+    Message,
+    PlaceOrder,
+    ScheduleTimer,
+    SystemCallFailed,
+)
 from reference.service import correlation
 from reference.service.persistence import effects
 from reference.service.persistence import tables as t
 from reference.service.persistence.codec import load_call, load_timer_message
 from reference.service.persistence.database import Database
-from reference.service.persistence.hubstore import Applied, Claim, HubStore
+from reference.service.persistence.hubstore import Applied, HubStore
+from reference.service.persistence.rows import Claim, Claimed
+from reference.service.ports import SystemsPort
 from reference.service.settings import Settings
-from reference.service.shell import SystemsPort
 from reference.service.timebase import core_time, wall
 
 log = logging.getLogger("crossdock.service.worker")
+
+Offload = Callable[..., Awaitable[Any]]
 
 
 async def in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
     return await anyio.to_thread.run_sync(partial(func, *args, **kwargs))
 
 
-def check_call_id(order_id: str) -> str:
-    """The id the core gives an order's ERP validation call (reference/hub/orders.py)."""
-    return f"{order_id}:check_order:erp"
+async def inline(func: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a transaction on the loop itself: on a virtual clock no time passes while it runs."""
+    return func(*args, **kwargs)
 
 
 class HubRuntime:
     def __init__(
-        self, settings: Settings, db: Database, systems: SystemsPort, config: HubConfig
+        self,
+        settings: Settings,
+        db: Database,
+        systems: SystemsPort,
+        config: HubConfig,
+        *,
+        clock: Callable[[], float] = lambda: core_time(wall()),
+        offload: Offload = in_thread,
+        bound_calls: bool = True,
     ) -> None:
         self.settings = settings
         self.db = db
         self.systems = systems
         self.config = config
+        self.clock = clock
+        self.offload = offload
+        # A call answers within its port's own timeout; this bounds a port that hangs anyway,
+        # before the row's lease runs out and another worker performs the call a second time.
+        # A virtual clock has no leases running out, and the systems' own timeouts decide.
+        self.call_budget = max(0.5, settings.effect_lease * 0.8) if bound_calls else None
+        self.owner = settings.instance_id
+        self.claim = Claim(self.owner, settings.effect_lease)
         self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-        self.store = HubStore(db, config, on_commit=self._wake)
+        self.store = HubStore(db, config, on_commit=self._wake, clock=clock)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._watched: dict[str, asyncio.Event] = {}
 
     # -- waking the loops after a commit (called from worker threads) -----------------------
     def waker(self) -> asyncio.Event:
@@ -68,8 +105,17 @@ class HubRuntime:
                 loop.call_soon_threadsafe(event.set)
 
     # -- commands ------------------------------------------------------------------------------
-    async def apply(self, message: Message) -> Applied:
-        return await in_thread(self.store.apply, message)  # type: ignore[no-any-return]
+    async def apply(self, message: Message, *, done_effect: int | None = None) -> Applied:
+        """Decide and commit ``message``, then start the effects this process leased."""
+        applied: Applied = await self.offload(
+            self.store.apply, message, done_effect=done_effect, claim=self.claim
+        )
+        self.start(applied.claimed)
+        for order_id in applied.sagas:
+            watched = self._watched.get(order_id)
+            if watched is not None:
+                watched.set()
+        return applied
 
     async def place(
         self, order: Order, order_id: str, correlation_id: str
@@ -77,31 +123,25 @@ class HubRuntime:
         """Place the order and see ERP validation through, within the order deadline.
 
         Returns the saga as stored; it is still ``received`` if ERP did not answer in time (the
-        worker keeps retrying; a retry of the request picks the result up).
+        call and its retries go on; a retry of the request picks the result up).
         """
-        owner = f"{self.settings.instance_id}:{uuid.uuid4().hex[:8]}"
-        claim = Claim(
-            owner, self.settings.effect_lease, lambda call: call.operation == "check_order"
-        )
-        applied = await in_thread(
-            self.store.apply, PlaceOrder(order, order_id, correlation_id), claim=claim
-        )
-        saga = applied.sagas.get(order_id)
-        deadline = wall() + self.settings.order_deadline
-        while saga is not None and saga["state"] == State.RECEIVED.value and wall() < deadline:
-            row = await in_thread(
-                effects.claim_call,
-                self.db,
-                check_call_id(order_id),
-                owner,
-                self.settings.effect_lease,
-            )
-            if row is not None:
-                await self.perform(row, owner)
-            else:
-                await asyncio.sleep(0.02)  # the worker holds it (a retry timer, another process)
-            saga = await in_thread(self.saga, order_id)
-        return saga
+        changed = self._watched[order_id] = asyncio.Event()
+        try:
+            applied = await self.apply(PlaceOrder(order, order_id, correlation_id))
+            saga = applied.sagas.get(order_id)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self.settings.order_deadline
+            while saga is not None and saga["state"] == State.RECEIVED.value:
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    break
+                changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(changed.wait(), remaining)
+                saga = await self.offload(self.saga, order_id)
+            return saga
+        finally:
+            self._watched.pop(order_id, None)
 
     def saga(self, order_id: str) -> dict[str, Any] | None:
         with self.db.read() as conn:
@@ -110,55 +150,88 @@ class HubRuntime:
             ).first()
         return row.saga if row is not None else None
 
-    # -- performing effects --------------------------------------------------------------------
-    async def perform(self, row: effects.ClaimedEffect, owner: str) -> None:
-        try:
-            if row.kind == "call":
-                call = load_call(row.payload)
-                with correlation.bound(call.correlation_id):
-                    message = await self._call(call)
-                    await in_thread(self.store.apply, message, done_effect=row.id)
+    # -- the asyncio adapter: keeping the promises the rows made ------------------------------
+    def start(self, claimed: list[Claimed]) -> None:
+        """Start each leased effect, in decision order: calls draw their outcome now."""
+        now = self.clock()
+        for row in claimed:
+            effect = row.effect
+            if type(effect) is CallSystem:
+                self._spawn(self._answer(row.effect_id, effect, self.systems.call(effect, now)))
             else:
-                await in_thread(
-                    self.store.apply, load_timer_message(row.payload), done_effect=row.id
-                )
-        except Exception:
-            delay = min(60.0, 0.5 * 2 ** min(row.attempts, 7))
-            log.exception("effect %s (%s) failed; tried again in %.1fs", row.id, row.call_id, delay)
-            await in_thread(effects.postpone, self.db, row.id, owner, delay)
+                assert type(effect) is ScheduleTimer
+                self._spawn(self._fire(row.effect_id, effect.at, effect.message))
 
-    async def _call(self, call: Any) -> Message:
-        budget = max(0.5, self.settings.effect_lease * 0.8)  # answer before the lease runs out
+    def _spawn(self, work: Awaitable[None]) -> None:
+        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)  # type: ignore[arg-type]
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _answer(self, effect_id: int, call: CallSystem, answer: Awaitable[Message]) -> None:
+        with correlation.bound(call.correlation_id):
+            message = await self._bounded(call, answer)
+            await self._done(message, effect_id)
+
+    async def _fire(self, effect_id: int, at: float, message: Message) -> None:
+        await asyncio.sleep(max(0.0, at - self.clock()))
+        await self._done(message, effect_id)
+
+    async def _bounded(self, call: CallSystem, answer: Awaitable[Message]) -> Message:
+        budget = self.call_budget
         try:
-            return await asyncio.wait_for(self.systems.call(call, core_time(wall())), budget)
+            return await (answer if budget is None else asyncio.wait_for(answer, budget))
         except TimeoutError:
             return SystemCallFailed(call, "timeout", None, f"no answer within {budget:.1f}s")
         except Exception as error:  # a port that raises instead of answering
             log.warning("call %s raised %r", call.call_id, error)
             return SystemCallFailed(call, "unavailable", None, repr(error)[:200])
 
+    async def _done(self, message: Message, effect_id: int) -> None:
+        try:
+            await self.apply(message, done_effect=effect_id)
+        except Exception:
+            log.exception(
+                "applying the answer of effect %s failed; the worker retries it", effect_id
+            )
+            await self.offload(effects.postpone, self.db, effect_id, self.owner, 1.0)
+
+    # -- the worker: rows nobody is keeping (a dead process's, or postponed ones) --------------
+    async def perform(self, row: effects.ClaimedEffect) -> None:
+        try:
+            if row.kind == "call":
+                call = load_call(row.payload)
+                answer = self.systems.call(call, self.clock())
+                with correlation.bound(call.correlation_id):
+                    message = await self._bounded(call, answer)
+                    await self.apply(message, done_effect=row.id)
+            else:
+                await self.apply(load_timer_message(row.payload), done_effect=row.id)
+        except Exception:
+            delay = min(60.0, 0.5 * 2 ** min(row.attempts, 7))
+            log.exception("effect %s (%s) failed; tried again in %.1fs", row.id, row.call_id, delay)
+            await self.offload(effects.postpone, self.db, row.id, self.owner, delay)
+
     async def run_worker(self, stop: asyncio.Event) -> None:
         wake = self.waker()
-        owner = self.settings.instance_id
+        owner = self.owner
         while not stop.is_set():
             free = self.settings.worker_concurrency - len(self._tasks)
             claimed: list[effects.ClaimedEffect] = []
             if free > 0:
                 try:
-                    claimed = await in_thread(
+                    claimed = await self.offload(
                         effects.claim_due, self.db, owner, self.settings.effect_lease, free
                     )
                 except Exception:
                     log.exception("claiming effects failed; retrying")
             for row in claimed:
-                task = asyncio.create_task(self.perform(row, owner))
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._spawn(self.perform(row))
             if not claimed:
                 wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=self.settings.worker_poll)
 
     async def drain(self) -> None:
-        if self._tasks:
+        """Wait until every effect this process started has been answered and applied."""
+        while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)

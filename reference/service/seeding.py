@@ -1,7 +1,9 @@
-"""Demo data: an empty database gets the stock of ``build_estate(seed)``.
+"""Opening stock: an empty database gets the stock positions it is given, once.
 
-Customers, contract prices and credit live in the (simulated) ERP; the hub's own data is the
-stock projection, seeded once. A database seeded with another seed keeps its data and says so.
+Customers, contract prices and credit live in the ERP; the hub's own data is the stock
+projection. Whoever composes the service (``crossdock serve`` seeds the demo estate) says what
+the stock is and under which label; a database seeded under another label keeps its data and
+says so, and a database holding stock that nobody seeded is never touched.
 """
 
 from __future__ import annotations
@@ -11,44 +13,42 @@ from typing import Any
 
 from sqlalchemy import insert, select
 
+from reference.domain.availability import Inventory
 from reference.service.persistence import tables as t
 from reference.service.persistence.database import Database
-from reference.service.systems import demo_estate
 
 log = logging.getLogger("crossdock.service.seed")
 
 
-def seed_demo(db: Database, seed: int) -> bool:
-    """Seed an empty database; returns whether this call did it."""
-    estate = demo_estate(seed)
+def seed_stock(db: Database, stock: Inventory, label: str) -> bool:
+    """Seed an empty database with ``stock``; returns whether this call did it."""
 
     def work(conn: Any) -> bool:
         meta = t.service_meta
         found = conn.execute(select(meta.c.value).where(meta.c.name == "demo_seed")).first()
         if found is not None:
-            if found.value != str(seed):
-                log.warning("database holds demo data of seed %s, not %s", found.value, seed)
+            if found.value != label:
+                log.warning("database holds stock seeded as %s, not %s", found.value, label)
             return False
         if conn.execute(select(t.inventory_positions.c.sku).limit(1)).first() is not None:
             return False  # real data, not ours to touch
-        conn.execute(insert(meta).values(name="demo_seed", value=str(seed)))
+        conn.execute(insert(meta).values(name="demo_seed", value=label))
         rows = [
             {
                 "node": node,
                 "sku": sku,
-                "on_hand": qty,
-                "allocated": 0,
-                "quarantined": 0,
-                "safety_stock": 0,
-                "in_transit": 0,
+                "on_hand": p.on_hand,
+                "allocated": p.allocated,
+                "quarantined": p.quarantined,
+                "safety_stock": p.safety_stock,
+                "in_transit": p.in_transit,
             }
-            for node, stock in estate.stock.items()
-            for sku, qty in stock.items()
+            for (node, sku), p in stock.items()
         ]
         conn.execute(insert(t.inventory_positions), rows)
         return True
 
     seeded = db.write(work)
     if seeded:
-        log.info("seeded demo stock of estate seed %d", seed)
+        log.info("seeded the opening stock %s", label)
     return seeded

@@ -7,6 +7,5 @@ as the SimPy and in-process shells, but answering real requests in real time. St
 
 from simulators.http.app import create_systems_app
 from simulators.http.paging import DEFAULT_LIMIT, MAX_LIMIT
-from simulators.http.profiles import DEFAULT_PROFILES
 
-__all__ = ["DEFAULT_LIMIT", "DEFAULT_PROFILES", "MAX_LIMIT", "create_systems_app"]
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "create_systems_app"]

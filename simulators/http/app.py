@@ -37,6 +37,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from reference.hub.effects import CallSystem, SystemReplied
+from simulators.behavior.defaults import REAL_TIME, behavior_for
 from simulators.behavior.outcomes import OK, SERVER_ERROR, THROTTLED, TIMEOUT, UNAVAILABLE
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.streams import spawn_stream
@@ -50,7 +51,6 @@ from simulators.http.paging import (
     page_body,
 )
 from simulators.http.problems import PROBLEM_JSON, problem, validation_problem
-from simulators.http.profiles import DEFAULT_PROFILES, profile_for
 from simulators.systems.endpoint import SimulatedSystem
 from simulators.systems.erp import Erp
 from simulators.systems.estate import build_estate
@@ -179,16 +179,17 @@ def create_systems_app(
 
     ``profiles`` maps hub system names (``erp``, ``wms:DC-ATL``, ...) to behaviour specs; a
     ``wms`` key applies to every node without its own entry; a system without a profile gets
-    ``BehaviorSpec()``. ``None`` means DEFAULT_PROFILES, realistic real-time latencies, no faults.
+    ``BehaviorSpec()``. ``None`` means REAL_TIME (simulators/behavior/defaults.py): realistic
+    real-time latencies, no faults.
     """
-    chosen = DEFAULT_PROFILES if profiles is None else profiles
+    chosen = REAL_TIME if profiles is None else profiles
     models = build_estate(seed).systems(short_pick_rate=short_pick_rate)
     served = ServedSystems(
         {
             name: SimulatedSystem(
                 name,
                 model,  # type: ignore[arg-type]  # Estate.systems() is typed dict[str, object]
-                profile_for(name, chosen).build(),
+                behavior_for(name, chosen).build(),
                 spawn_stream(seed, f"system:{name}"),
             )
             for name, model in models.items()

@@ -1,5 +1,5 @@
-"""The SimPy shell: the hub core and the system models in virtual time."""
+"""The SimPy world: the hub core and the system models in virtual time."""
 
-from simulators.sim.shell import SimShell
+from simulators.sim.ports import SimPorts, feed, sim_driver, sim_world
 
-__all__ = ["SimShell"]
+__all__ = ["SimPorts", "feed", "sim_driver", "sim_world"]

@@ -258,3 +258,25 @@ class OrderFactory:
                 country="US",
             )
         return found
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """An order due at ``time``, under the id and correlation id the hub will know it by."""
+
+    time: float
+    order_id: str
+    correlation_id: str
+    order: Order
+
+
+def arrivals(profile: ArrivalProfile, factory: OrderFactory, count: int) -> list[Arrival]:
+    """The first ``count`` orders customers place, at the profile's times, resends included:
+    the stream the twin and the contract and HTTP tests replay (``SO-0000001``, ...)."""
+    placed, t = [], 0.0
+    for number in range(1, count + 1):
+        t = profile.next_arrival(t, factory.rng, float("inf"))
+        order = factory.make(number, t).order
+        order_id = f"SO-{number:07d}"
+        placed.append(Arrival(t, order_id, f"corr-{order_id}", order))
+    return placed

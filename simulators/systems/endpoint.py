@@ -1,16 +1,27 @@
 """A system model behind its behaviour profile: what a caller of that system experiences.
 
-Both shells use it the same way: ``begin`` draws the outcome when the call is made (so random
+Every world uses it the same way: ``begin`` draws the outcome when the call is made (so random
 draws happen in call order), ``finish`` lets the model act when the answer is due and turns the
-result into the message the hub reads.
+result into the message the hub reads. One semantics for every adapter:
+
+- Pagination: a request carrying a list (``skus`` or ``lines``) takes one behaviour call per page
+  of ``page_size`` items, one after another; each page needs its own rate-limit token and can fail
+  on its own, failing the request. Only the first page queues at the c-worker station (pages follow
+  on the worker the request holds), so arrivals stay in time order.
+- A model with ``receive(payload)`` is told of a request when it arrives (a WMS reserves the
+  released units then), and answers it when its time is up.
+- A timeout is the caller giving up, not the server: the model still does the work. A retried
+  create on a non-idempotent ERP therefore makes a duplicate sales order, as in life.
 """
 
 from __future__ import annotations
 
+import contextlib
+
 import numpy as np
 
 from reference.hub.effects import CallSystem, SystemCallFailed, SystemReplied
-from simulators.behavior.outcomes import OK, CallOutcome
+from simulators.behavior.outcomes import OK, TIMEOUT, CallOutcome
 from simulators.behavior.profile import Behavior, BehaviorSpec
 from simulators.behavior.streams import spawn_stream
 from simulators.systems.base import Rejected, SystemModel
@@ -27,10 +38,39 @@ class SimulatedSystem:
         self.calls = 0
 
     def begin(self, call: CallSystem, now: float) -> CallOutcome:
+        outcome = self._outcome(call, now)
+        receive = getattr(self.model, "receive", None)
+        if receive is not None and outcome.kind == OK:
+            receive(call.payload)  # the request reached a system that acts on receipt
+        return outcome
+
+    def _outcome(self, call: CallSystem, now: float) -> CallOutcome:
         self.calls += 1
-        return self.behavior.call(now, self.rng)
+        behavior = self.behavior
+        if behavior.page_size is None:
+            return behavior.call(now, self.rng)
+        payload = call.payload
+        items = payload.get("skus") or payload.get("lines") or ()
+        pages = behavior.pages(len(items))
+        outcome = behavior.call(now, self.rng)
+        if pages == 1 or outcome.kind != OK:
+            return outcome
+        station, behavior.station = behavior.station, None
+        try:
+            t = now + outcome.duration
+            for _ in range(pages - 1):
+                page = behavior.call(t, self.rng)
+                t += page.duration
+                if page.kind != OK:
+                    return CallOutcome(page.kind, t - now, page.retry_after)
+        finally:
+            behavior.station = station
+        return CallOutcome(OK, t - now)
 
     def finish(self, call: CallSystem, outcome: CallOutcome) -> SystemReplied | SystemCallFailed:
+        if outcome.kind == TIMEOUT:
+            with contextlib.suppress(Rejected):
+                self.model.handle(call.operation, call.payload)
         if outcome.kind != OK:
             return SystemCallFailed(call, outcome.kind, outcome.retry_after)
         try:

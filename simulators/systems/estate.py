@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 import numpy as np
 
+from reference.domain.availability import Inventory, StockPosition
 from simulators.behavior.streams import spawn_stream
 from simulators.systems.erp import CustomerRecord, Erp
 from simulators.systems.finance import Finance
@@ -43,6 +45,16 @@ class Estate:
     restricted: dict[str, frozenset[str]]
     nodes: tuple[str, ...]
     stock: dict[str, dict[str, int]] = field(default_factory=dict)  # node -> sku -> on hand
+
+    def opening_stock(self, safety_stock: int = 0) -> Inventory:
+        """The hub's opening projection of this estate's stock: what every world starts from."""
+        return Inventory(
+            {
+                (node, sku): StockPosition(on_hand=qty, safety_stock=safety_stock)
+                for node, stock in self.stock.items()
+                for sku, qty in stock.items()
+            }
+        )
 
     def erp(self, idempotent: bool = True) -> Erp:
         return Erp(
@@ -119,3 +131,44 @@ def build_estate(
     return Estate(
         seed, codes, list_prices, popularity, people, contract, restricted, tuple(nodes), stock
     )
+
+
+def example_order(
+    estate: Estate,
+    number: str,
+    *,
+    lines: int = 2,
+    quantity: int = 1,
+    customer_index: int = 0,
+    channel: str = "web",
+) -> dict[str, Any]:
+    """A POST /v1/orders body this estate accepts: a customer in good standing, contract
+    prices, the best-stocked SKUs the customer may buy. The one recipe for a valid order, used
+    by `crossdock example order`, the OpenAPI example and the tests."""
+    good = [c for c in estate.customers if c.credit_limit >= 100_000]
+    customer = good[customer_index % len(good)]
+    stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
+    sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
+    return {
+        "order_number": number,
+        "customer_id": customer.customer_id,
+        "channel": channel,
+        "currency": "USD",
+        "ship_to": {
+            "name": "Receiving",
+            "line1": "1 Dock Way",
+            "city": "Anytown",
+            "region": customer.region,
+            "postal_code": "00000",
+            "country": "US",
+        },
+        "lines": [
+            {
+                "line_no": n,
+                "sku": sku,
+                "quantity": quantity,
+                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
+            }
+            for n, sku in enumerate(sellable[:lines], start=1)
+        ],
+    }

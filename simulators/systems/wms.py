@@ -76,3 +76,20 @@ class Wms:
             # Some units were never there: ship what is found.
             picked = int(picked * keyed_uniform(self.seed, "found", self.node, order_id, line_no))
         return picked
+
+
+@dataclass(slots=True)
+class AcknowledgingWms:
+    """A WMS that takes a release and confirms the shipment later, through the hub's API
+    (POST /v1/shipments), as a real WMS with its own pick-pack-ship cycle does."""
+
+    node: str
+    name: str = ""
+
+    def __post_init__(self) -> None:
+        self.name = self.name or f"wms:{self.node}"
+
+    def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+        if operation != "release":
+            raise unsupported(self.name, operation)
+        return {"acknowledged": True, "order_id": str(payload["order_id"]), "node": self.node}

@@ -13,8 +13,8 @@ from reference.domain.lifecycle import State
 from reference.hub import Hub
 from simulators.behavior.latency import ExponentialSpec
 from simulators.behavior.profile import BehaviorSpec
-from simulators.sim.shell import SimShell
-from simulators.systems.commerce import Arrival
+from simulators.sim import feed, sim_world
+from simulators.systems.demand import Arrival
 from simulators.systems.endpoint import simulated_systems
 from simulators.systems.finance import Finance
 from simulators.systems.tms import Tms
@@ -59,14 +59,14 @@ def run(stock, orders, short_pick_rate, seed):
     systems = simulated_systems(models, {}, seed, default=behavior)
     env = simpy.Environment()
     events = []
-    shell = SimShell(env, hub, systems, sink=events.append)
+    driver, _ = sim_world(env, hub, systems, events.append)
     arrivals = [
         Arrival(
             float(i), f"SO-{i}", f"c-{i}", order(*lines, number=f"PO-{i}", customer="ACME-PLUMBING")
         )
         for i, lines in enumerate(orders)
     ]
-    shell.feed(arrivals)
+    feed(env, driver, arrivals)
     env.run()
     return hub, finance, events
 

@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scenarios.durations import seconds as _duration
 from scenarios.kpis import Reservoir
-from scenarios.spec import _duration
 from simulators.systems.demand import ArrivalProfile
 
 spikes = st.lists(

@@ -21,41 +21,7 @@ from fastapi.openapi.utils import get_openapi
 from reference.api_v1 import Problem
 
 EXAMPLE_ORDER_NUMBER = "PO-EXAMPLE-0001"
-
-
-def example_order(seed: int) -> dict[str, Any]:
-    """A createOrder body the demo estate of ``seed`` accepts: a customer in good standing,
-    contract prices, SKUs with stock at some node. (`crossdock example order` prints one with a
-    fresh order number each time.)"""
-    from reference.service.systems import demo_estate
-
-    estate = demo_estate(seed)
-    customer = next(c for c in estate.customers if c.credit_limit >= 100_000)
-    stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
-    sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
-    return {
-        "order_number": EXAMPLE_ORDER_NUMBER,
-        "customer_id": customer.customer_id,
-        "channel": "web",
-        "currency": "USD",
-        "ship_to": {
-            "name": "Receiving",
-            "line1": "1 Dock Way",
-            "city": "Anytown",
-            "region": customer.region,
-            "postal_code": "00000",
-            "country": "US",
-        },
-        "lines": [
-            {
-                "line_no": n,
-                "sku": sku,
-                "quantity": 1,
-                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
-            }
-            for n, sku in enumerate(sellable[:2], start=1)
-        ],
-    }
+"""The order number of the example in the document (contracts/fuzz_hooks.py looks for it)."""
 
 
 def _problem_schemas() -> dict[str, Any]:
@@ -69,7 +35,7 @@ def _example(document: dict[str, Any], path: str, method: str, value: dict[str, 
     body["examples"] = {"demo": {"summary": "Accepted by the demo estate", "value": value}}
 
 
-def builder(app: FastAPI, seed: int | None) -> Callable[[], dict[str, Any]]:
+def builder(app: FastAPI, order_example: dict[str, Any] | None) -> Callable[[], dict[str, Any]]:
     """``app.openapi``: built once, on first request, like FastAPI's own."""
 
     def openapi() -> dict[str, Any]:
@@ -84,8 +50,8 @@ def builder(app: FastAPI, seed: int | None) -> Callable[[], dict[str, Any]]:
             document.setdefault("components", {}).setdefault("schemas", {}).update(
                 _problem_schemas()
             )
-            if seed is not None:
-                _example(document, "/v1/orders", "post", example_order(seed))
+            if order_example is not None:
+                _example(document, "/v1/orders", "post", order_example)
             app.openapi_schema = document
         return app.openapi_schema
 

@@ -7,8 +7,9 @@ Theory of operation. ``HubStore.apply(message)`` opens one writing transaction a
    (node, sku) order, so two transactions never wait on each other in a cycle; SQLite: the whole
    transaction holds the write lock from ``BEGIN IMMEDIATE``);
 2. builds a small HubState holding just those and calls ``Hub.decide``;
-3. writes back what changed, inserts the events into the outbox and the effects into
-   pending_effects (or dead_letters), deletes the effect row the message answers, and commits.
+3. carries the decision out through the durable ports (reference/service/persistence/rows.py:
+   events into the outbox, effects into pending_effects or dead_letters), writes back what
+   changed, deletes the effect row the message answers, and commits.
 
 Nothing correct depends on process memory: a process that dies between two messages leaves rows
 from which any process continues. The core touching a stock position or exposure it was not
@@ -23,15 +24,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import EventType
 from reference.hub import (
-    CallSystem,
     CancelOrder,
     ConfirmShipment,
-    DeadLetter,
     Decision,
     Hub,
     HubConfig,
@@ -42,48 +41,44 @@ from reference.hub import (
     RecordMovement,
     ReplayDeadLetter,
     RetryCall,
-    ScheduleTimer,
     SystemCallFailed,
     SystemReplied,
 )
+from reference.hub.interpreter import carry_out
 from reference.service.persistence import tables as t
-from reference.service.persistence.codec import dump_call, dump_saga, dump_timer_message, load_saga
+from reference.service.persistence.codec import dump_saga, load_saga
 from reference.service.persistence.database import Database
+from reference.service.persistence.rows import Claim, Claimed, RowPorts
 from reference.service.timebase import core_time, unix_time, wall
 
 log = logging.getLogger("crossdock.service.hub")
-OUTBOX_LOCK = 4242002  # PostgreSQL: outbox rows become visible in seq order (see _publish)
 POSITION_FIELDS = ("on_hand", "allocated", "quarantined", "safety_stock", "in_transit")
 
 
 @dataclass
 class Applied:
-    """What one message led to, as committed."""
+    """What one message led to, as committed, and the effects this process leased to perform."""
 
     decision: Decision
     sagas: dict[str, dict[str, Any]] = field(default_factory=dict)
-    effect_ids: list[int] = field(default_factory=list)
-
-
-ClaimRule = Callable[[CallSystem], bool]
-
-
-@dataclass
-class Claim:
-    """Effects the caller performs itself right after commit: inserted already leased to it."""
-
-    owner: str
-    lease: float
-    rule: ClaimRule
+    claimed: list[Claimed] = field(default_factory=list)
 
 
 class HubStore:
+    """``clock`` is the core's: seconds since SERVICE_EPOCH, from the wall clock in the service
+    and from a virtual loop in the twin (which then sees exactly the times SimPy computes)."""
+
     def __init__(
-        self, db: Database, config: HubConfig, on_commit: Callable[[], None] | None = None
+        self,
+        db: Database,
+        config: HubConfig,
+        on_commit: Callable[[], None] | None = None,
+        clock: Callable[[], float] = lambda: core_time(wall()),
     ) -> None:
         self.db = db
         self.config = config
         self.on_commit = on_commit
+        self.clock = clock
 
     def apply(
         self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
@@ -97,8 +92,8 @@ class HubStore:
     def _apply(
         self, conn: Connection, message: Message, done_effect: int | None, claim: Claim | None
     ) -> Applied:
-        now_wall = wall()
-        now = core_time(now_wall)
+        now = self.clock()
+        now_wall = unix_time(now)
         loaded = _Loaded(conn, self.db.dialect == "postgresql")
         order_id = _order_of(message)
         if order_id is not None:
@@ -120,11 +115,12 @@ class HubStore:
 
         decision = Hub(self.config, loaded.state).decide(message, now)
 
-        applied = Applied(decision)
+        rows = RowPorts(conn, loaded.lock, now_wall, claim)
+        carry_out(decision, rows)
         loaded.write_back(now_wall)
-        self._publish(conn, decision, now_wall)
+        rows.flush()
         self._project(conn, message, decision, now_wall)
-        applied.effect_ids = self._schedule(conn, decision, now_wall, claim)
+        applied = Applied(decision, claimed=rows.claimed)
         if done_effect is not None:
             conn.execute(delete(t.pending_effects).where(t.pending_effects.c.id == done_effect))
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
@@ -143,29 +139,6 @@ class HubStore:
             if message.call.operation == "release":
                 return [(str(message.call.payload["node"]), s) for s in skus]
         return []
-
-    def _publish(self, conn: Connection, decision: Decision, now_wall: float) -> None:
-        if not decision.events:
-            return
-        if self.db.dialect == "postgresql":
-            # Sequence values are handed out at insert, not at commit. Holding this lock until
-            # commit makes outbox seq order the commit order, so a reader paging by seq never
-            # skips a row that commits late.
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
-        conn.execute(
-            insert(t.outbox),
-            [
-                {
-                    "event_id": e.id,
-                    "type": e.type.value,
-                    "subject": e.subject,
-                    "correlation_id": e.correlation_id,
-                    "payload": e.to_cloudevent(),
-                    "created_at": now_wall,
-                }
-                for e in decision.events
-            ],
-        )
 
     def _project(
         self, conn: Connection, message: Message, decision: Decision, now_wall: float
@@ -197,55 +170,6 @@ class HubStore:
                         created_at=now_wall,
                     )
                 )
-
-    def _schedule(
-        self, conn: Connection, decision: Decision, now_wall: float, claim: Claim | None
-    ) -> list[int]:
-        ids = []
-        for effect in decision.effects:
-            if isinstance(effect, CallSystem):
-                mine = claim is not None and claim.rule(effect)
-                row = {
-                    "kind": "call",
-                    "call_id": effect.call_id,
-                    "order_id": effect.order_id,
-                    "payload": dump_call(effect),
-                    "due_at": now_wall,
-                    "attempts": 0,
-                    "claimed_by": claim.owner if mine and claim else None,
-                    "claimed_until": now_wall + claim.lease if mine and claim else None,
-                    "created_at": now_wall,
-                }
-                ids.append(
-                    conn.execute(insert(t.pending_effects).values(**row)).inserted_primary_key[0]
-                )
-            elif isinstance(effect, ScheduleTimer):
-                inner = effect.message
-                call = inner.call if isinstance(inner, RetryCall) else None
-                conn.execute(
-                    insert(t.pending_effects).values(
-                        kind="timer",
-                        call_id=call.call_id if call else "",
-                        order_id=call.order_id if call else "",
-                        payload=dump_timer_message(inner),
-                        due_at=unix_time(effect.at),
-                        attempts=0,
-                        created_at=now_wall,
-                    )
-                )
-            elif isinstance(effect, DeadLetter):
-                conn.execute(
-                    insert(t.dead_letters).values(
-                        call_id=effect.call.call_id,
-                        order_id=effect.call.order_id,
-                        reason=effect.reason,
-                        call=dump_call(effect.call),
-                        correlation_id=effect.call.correlation_id,
-                        created_at=now_wall,
-                    )
-                )
-                log.warning("dead-lettered %s: %s", effect.call.call_id, effect.reason)
-        return ids
 
 
 def _order_of(message: Message) -> str | None:

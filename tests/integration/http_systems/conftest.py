@@ -15,8 +15,10 @@ import pytest
 import uvicorn
 
 from simulators.behavior.profile import BehaviorSpec
+from simulators.behavior.streams import spawn_stream
 from simulators.http import create_systems_app
-from simulators.systems.commerce import Arrival, Demand, order_stream
+from simulators.systems import demand
+from simulators.systems.demand import Arrival, ArrivalProfile, OrderFactory
 from simulators.systems.estate import Estate, build_estate
 
 from .support import FAST, SEED
@@ -83,5 +85,5 @@ def estate() -> Estate:
 @pytest.fixture(scope="session")
 def arrivals(estate: Estate) -> list[Arrival]:
     """Twelve seeded orders with nothing wrong on the channel side."""
-    demand = Demand(orders=12, stale_price_rate=0.0, unknown_customer_rate=0.0, resend_rate=0.0)
-    return order_stream(estate, demand, SEED)
+    factory = OrderFactory(estate, spawn_stream(SEED, "demand"), {"web": 0.6, "edi": 0.4}, 4.0)
+    return demand.arrivals(ArrivalProfile(orders_per_day=43_200), factory, 12)

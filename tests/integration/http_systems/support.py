@@ -6,12 +6,11 @@ import asyncio
 import socket
 from collections.abc import Sequence
 
-from reference.domain.availability import Inventory, StockPosition
 from reference.hub import Hub, HubConfig, HubState, PlaceOrder
-from reference.service.shell import AsyncShell, SystemsPort
+from reference.service.ports import AsyncPorts, SystemsPort, async_driver
 from simulators.behavior.latency import FixedSpec
 from simulators.behavior.profile import BehaviorSpec
-from simulators.systems.commerce import Arrival
+from simulators.systems.demand import Arrival
 from simulators.systems.estate import Estate
 
 SEED = 7
@@ -26,14 +25,7 @@ FAST: dict[str, BehaviorSpec] = {
 
 
 def hub_for(estate: Estate) -> Hub:
-    inventory = Inventory(
-        {
-            (node, sku): StockPosition(on_hand=qty)
-            for node, stock in estate.stock.items()
-            for sku, qty in stock.items()
-        }
-    )
-    return Hub(HubConfig(nodes=estate.nodes, seed=SEED), HubState(inventory=inventory))
+    return Hub(HubConfig(nodes=estate.nodes, seed=SEED), HubState(inventory=estate.opening_stock()))
 
 
 Outcome = dict[str, tuple[str, list[str]]]  # order id -> (final state, sorted business events)
@@ -45,14 +37,15 @@ async def place_one_at_a_time(
     """Each order runs to the end before the next is placed, so no two orders race for stock
     and the business outcome does not depend on which reply the network delivers first."""
     hub = hub_for(estate)
-    shell = AsyncShell(hub, port)
+    ports = AsyncPorts(port)
+    driver = async_driver(hub, ports)
     for arrival in arrivals:
-        shell.submit(PlaceOrder(arrival.order, arrival.order_id, arrival.correlation_id))
-        await asyncio.wait_for(shell.drain(), timeout=10)
+        driver.submit(PlaceOrder(arrival.order, arrival.order_id, arrival.correlation_id))
+        await asyncio.wait_for(ports.drain(), timeout=10)
     outcome = {
         order_id: (
             saga.state.value,
-            sorted(e.business_key() for e in shell.store.events if e.subject == order_id),
+            sorted(e.business_key() for e in ports.events if e.subject == order_id),
         )
         for order_id, saga in hub.state.orders.items()
     }

@@ -9,7 +9,7 @@ import httpx
 from service_harness import order_body
 from sqlalchemy import create_engine, func, select
 
-from reference.service.app import create_app
+from crossdock.compose import demo_app
 from reference.service.persistence import tables as t
 from reference.service.relay import Deduplicating, EventBus
 from reference.service.settings import Settings
@@ -20,7 +20,7 @@ def test_every_event_reaches_a_subscriber_once_and_is_marked_delivered(tmp_path)
     seen: list[dict] = []  # type: ignore[type-arg]
     bus = EventBus()
     bus.subscribe(Deduplicating(seen.append))
-    app = create_app(Settings(database_url=url), bus=bus)
+    app = demo_app(Settings(database_url=url), bus=bus)
 
     async def scenario() -> str:
         async with app.router.lifespan_context(app):
