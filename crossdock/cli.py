@@ -17,6 +17,7 @@ from crossdock.commands import (
     db,
     demo,
     example,
+    fuzz,
     load,
     serve,
     simulate,
@@ -98,6 +99,7 @@ for command in (
     validate,
     bench,
     contracts,
+    fuzz,
 ):
     command.register(app)
 _reflow_help(app)

@@ -92,13 +92,15 @@ async def get_availability(
     response_model=MovementRecorded,
     responses={
         **responses(400, 409, 413, 422),
-        201: {"links": {
-            "GetAvailability": {
-                "operationId": "getAvailability",
-                "parameters": {"sku": "$response.body#/sku"},
-                "description": "What the moved SKU now has to sell",
+        201: {
+            "links": {
+                "GetAvailability": {
+                    "operationId": "getAvailability",
+                    "parameters": {"sku": "$response.body#/sku"},
+                    "description": "What the moved SKU now has to sell",
+                }
             }
-        }},
+        },
     },
     openapi_extra=IDEMPOTENCY_KEY_DOC,
 )

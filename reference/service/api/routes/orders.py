@@ -116,18 +116,7 @@ async def create_order(
     "/{order_id}",
     operation_id="getOrder",
     response_model=OrderPublic,
-    responses={
-        **responses(404, 422),
-        200: {
-            "links": {
-                "CancelOrder": {
-                    "operationId": "cancelOrder",
-                    "parameters": {"order_id": "$response.body#/order_id"},
-                    "description": "Cancel it while no warehouse holds it",
-                }
-            }
-        },
-    },
+    responses=responses(404, 422),
 )
 async def get_order(
     order_id: Annotated[str, Path(**ORDER_ID)], principal: PrincipalDep, db: DbDep
