@@ -184,7 +184,7 @@ def sweep_chart(study: StudyResult, path: Path) -> Path:
 
 def topology_chart(topology: TopologySpec, path: Path) -> Path:
     """The estate picture, drawn by scenarios.topology."""
-    from scenarios.topology import draw
+    from reports.topology import draw
 
     return draw(topology, path)
 

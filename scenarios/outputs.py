@@ -13,12 +13,12 @@ from __future__ import annotations
 import csv
 import json
 import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scenarios.kpis import KPI_NAMES
 from scenarios.results import StudyResult
-from scenarios.topology import TopologySpec
 
 
 def study_json(study: StudyResult, wall_clock: bool = True) -> str:
@@ -62,13 +62,17 @@ def _files(out_dir: Path) -> dict[Path, int]:
 
 
 def write_outputs(
-    study: StudyResult, out_dir: Path, topology: TopologySpec | None = None, report: bool = True
+    study: StudyResult, out_dir: Path, also: Callable[[Path], dict[str, Path]] | None = None
 ) -> dict[str, Path]:
+    """runs.csv, series.csv and study.json; ``also(out_dir)`` writes more (the CLI passes the
+    HTML report: scenarios write results, reports draw them) and names what it wrote."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     clear_previous(out_dir)
     before = _files(out_dir)
-    paths = _write(study, out_dir, topology, report)
+    paths = _write(study, out_dir)
+    if also is not None:
+        paths.update(also(out_dir))
     written = sorted(
         p.relative_to(out_dir).as_posix()
         for p, mtime in _files(out_dir).items()
@@ -78,9 +82,7 @@ def write_outputs(
     return paths
 
 
-def _write(
-    study: StudyResult, out_dir: Path, topology: TopologySpec | None, report: bool
-) -> dict[str, Path]:
+def _write(study: StudyResult, out_dir: Path) -> dict[str, Path]:
     paths = {
         "runs": out_dir / "runs.csv",
         "series": out_dir / "series.csv",
@@ -107,10 +109,6 @@ def _write(
                 for t, value in points:
                     writer.writerow([run.variant, run.replication, name, repr(t), repr(value)])
     paths["study"].write_text(study_json(study), encoding="utf-8")
-    if report:
-        from reports.html import write_report
-
-        paths["report"] = write_report(study, out_dir, topology)
     return paths
 
 

@@ -103,9 +103,13 @@ def with_progress(
 
 
 def finish(study: StudyResult, spec: ScenarioSpec, out: Path, as_json: bool, report: bool) -> None:
+    from reports.html import write_report
     from scenarios.outputs import kpi_table, write_outputs
 
-    paths = write_outputs(study, out, spec.topology, report=report)
+    def draw(where: Path) -> dict[str, Path]:
+        return {"report": write_report(study, where, spec.topology)}
+
+    paths = write_outputs(study, out, draw if report else None)
     if as_json:
         typer.echo(json.dumps(kpi_table(study), sort_keys=True))
         return

@@ -47,7 +47,8 @@ def topology(
     ),
 ) -> None:
     """Count interfaces, find the critical path, check ownership and draw the estate."""
-    from scenarios.topology import TopologyError, analyse, draw
+    from reports.topology import draw
+    from scenarios.topology import TopologyError, analyse
 
     name, spec = _load(scenario)
     try:

@@ -82,7 +82,7 @@ def test_a_reused_out_folder_loses_what_crossdock_wrote_and_keeps_the_rest(
     (tmp_path / "charts" / "sweep.png").write_bytes(b"stale")
     (tmp_path / "report.html").write_text("stale", encoding="utf-8")
     (tmp_path / MANIFEST).write_text("charts/sweep.png\nreport.html\n", encoding="utf-8")
-    write_outputs(empty, tmp_path, report=False)
+    write_outputs(empty, tmp_path)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.*")) == [
         ".crossdock-outputs",
         "notes.md",
@@ -103,7 +103,7 @@ def test_a_folder_from_before_the_manifest_loses_the_files_crossdock_names(
     empty = StudyResult("order-sourcing", "", 7, 1, [], [], [])
     for name in ("study.json", "report.html", "notes.md"):
         (tmp_path / name).write_text("old", encoding="utf-8")
-    write_outputs(empty, tmp_path, report=False)
+    write_outputs(empty, tmp_path)
     assert not (tmp_path / "report.html").exists()
     assert (tmp_path / "notes.md").read_text() == "old"
 

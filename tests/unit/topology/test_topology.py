@@ -7,7 +7,8 @@ import math
 import pytest
 from pydantic import ValidationError
 
-from scenarios.topology import Flow, SystemNode, TopologyError, TopologySpec, analyse, draw
+from reports.topology import draw
+from scenarios.topology import Flow, SystemNode, TopologyError, TopologySpec, analyse
 
 
 def system(name: str, kind: str, **kw: object) -> SystemNode:
