@@ -1,6 +1,6 @@
 """API v1 on the wire: the bodies the hub answers, in one place.
 
-The service renders these (reference/service/api), and the typed client (reference/client.py)
+The service renders these (reference/service/api), and the typed client (reference/client/)
 reads them, so a consumer and the provider cannot each keep a private copy of what an order
 looks like. Requests use the canonical model (reference/domain/model.py) directly. Pure
 pydantic: no I/O, no web framework.
