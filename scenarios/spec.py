@@ -38,8 +38,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from reference.hub.state import Sourcing
 from scenarios import checks, yamlsource
 from scenarios.durations import Duration, Positive
+from scenarios.overrides import STUDY_WIDE, NoSuchItem, set_path, unschedule
 from scenarios.problems import Loc, Problem, SpecError, did_you_mean, from_validation
-from scenarios.topology import UNSCHEDULED, TopologySpec
+from scenarios.topology import TopologySpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.behavior.webhook import WebhookDelivery
 
@@ -339,20 +340,6 @@ def scaled(spec: ScenarioSpec, factor: float) -> ScenarioSpec:
     )
 
 
-STUDY_WIDE = {
-    "seed": "the seed is the study's, shared by every variant; give --seed to change it",
-    "replications": "replications are the study's, the same for every variant; "
-    "give --replications to change them",
-}
-"""Paths a variant or a sweep cannot set: the study, not a variant, owns them."""
-
-
-class _NoSuchItem(KeyError):
-    def __init__(self, where: str, message: str, value: Any, hint: str = "") -> None:
-        super().__init__(where)
-        self.where, self.message, self.value, self.hint = where, message, value, hint
-
-
 def apply_overrides(
     spec: ScenarioSpec,
     overrides: dict[str, Any],
@@ -378,14 +365,14 @@ def apply_overrides(
     reached: dict[str, Loc] = {}
     for key, value in overrides.items():
         try:
-            reached[key] = _set(document, key, copy.deepcopy(value))
-        except _NoSuchItem as exc:
+            reached[key] = set_path(document, key, copy.deepcopy(value))
+        except NoSuchItem as exc:
             problems.append(
                 Problem((*loc, key), named(key), f"{exc.where}: {exc.message}", exc.value, exc.hint)
             )
     if problems:
         raise SpecError(problems)
-    _unschedule(document, overrides)
+    unschedule(document, overrides)
     try:
         changed = ScenarioSpec.model_validate(document)
     except ValidationError as exc:
@@ -405,65 +392,3 @@ def apply_overrides(
         return problem.under(loc, f"{where} (overrides {sorted(overrides)})")
 
     raise SpecError([seen_from_overrides(p) for p in found])
-
-
-def _unschedule(document: dict[str, Any], overrides: dict[str, Any]) -> None:
-    """A flow turned into events or calls loses its schedule, unless the same overrides set one
-    (then validation says why that is wrong). Flows are matched by index, whichever way the
-    paths name them: ``flows.0.every`` and ``flows.inventory_sync.pattern`` are one flow."""
-    flows = document["topology"]["flows"]
-    patterns: dict[int, Any] = {}
-    scheduled: set[int] = set()
-    for path, value in overrides.items():
-        parts = path.split(".")
-        if len(parts) != 4 or parts[:2] != ["topology", "flows"]:
-            continue
-        index = _list_index(flows, parts[2], ".".join(parts[:3]))
-        if parts[3] == "pattern":
-            patterns[index] = value
-        elif parts[3] == "every":
-            scheduled.add(index)
-    for index, pattern in patterns.items():
-        if pattern in UNSCHEDULED and index not in scheduled:
-            flows[index]["every"] = None
-
-
-def _set(document: dict[str, Any], path: str, value: Any) -> Loc:
-    """Set ``path`` to ``value``; return where it landed, list items by index."""
-    parts = path.split(".")
-    node: Any = document
-    landed: list[str | int] = []
-    for depth, part in enumerate(parts):
-        last = depth == len(parts) - 1
-        here = ".".join(parts[: depth + 1])
-        if isinstance(node, list):
-            index = _list_index(node, part, ".".join(parts[:depth]))
-            landed.append(index)
-            if last:
-                node[index] = value
-                return tuple(landed)
-            node = node[index]
-        elif isinstance(node, dict):
-            landed.append(part)
-            if last:
-                node[part] = value
-                return tuple(landed)
-            if part not in node or node[part] is None:
-                node[part] = {}
-            node = node[part]
-        else:
-            raise _NoSuchItem(here, "cannot descend into a value", node)
-    return tuple(landed)
-
-
-def _list_index(items: list[Any], part: str, here: str) -> int:
-    if part.isdigit():
-        index = int(part)
-        if index < len(items):
-            return index
-        raise _NoSuchItem(here, f"index {index} is past the end ({len(items)} items)", index)
-    for index, item in enumerate(items):
-        if isinstance(item, dict) and item.get("name") == part:
-            return index
-    names = [str(i.get("name")) for i in items if isinstance(i, dict)]
-    raise _NoSuchItem(here, "no item of that name", part, did_you_mean(part, names))

@@ -30,9 +30,9 @@ import simpy
 from reference.domain.events import Event
 from reference.hub import Hub, PlaceOrder
 from reference.hub.interpreter import Ports
+from scenarios.building import UNITS_PER_LINE, build_hub, build_systems
 from scenarios.spec import ScenarioSpec
 from scenarios.wiring import Wiring
-from scenarios.world import UNITS_PER_LINE, build_hub, build_systems
 from simulators.behavior.streams import spawn_stream
 from simulators.sim import sim_driver
 from simulators.sim.ports import SimPorts

@@ -20,11 +20,8 @@ Theory of operation:
 
 from __future__ import annotations
 
-import gc
 import time
 from collections import deque
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from reference.domain.events import Event
 from reference.domain.events import EventType as E
@@ -32,15 +29,12 @@ from reference.domain.model import InventoryMovement, InventorySnapshot, Movemen
 from reference.hub import (
     CallSystem,
     DeadLetter,
-    Hub,
-    HubConfig,
-    HubState,
     PlaceOrder,
     ReconcileSnapshot,
     RecordMovement,
     ReplayDeadLetter,
-    RetryPolicy,
 )
+from scenarios.building import UNITS_PER_LINE, build_hub, build_systems, rare_collections
 from scenarios.measures import Measures
 from scenarios.results import RunResult
 from scenarios.spec import ScenarioSpec
@@ -55,48 +49,12 @@ from simulators.sim.ports import (
     sim_driver,
 )
 from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory, fast_construct
-from simulators.systems.endpoint import SimulatedSystem
 from simulators.systems.erp import Erp
-from simulators.systems.estate import Estate, build_estate
+from simulators.systems.estate import build_estate
 from simulators.systems.finance import Finance
-from simulators.systems.tms import Tms
 from simulators.systems.warehouse import Replenisher, StockChanges, TrackedWms
-from simulators.systems.wms import Wms
 
-UNITS_PER_LINE = 3.86  # mean of geometric(0.35) + uniform{0, 1, 2}
 _TERMINAL = (E.ORDER_CLOSED, E.ORDER_CANCELLED, E.ORDER_REJECTED)
-
-
-def build_hub(spec: ScenarioSpec, estate: Estate, seed: int) -> Hub:
-    """The hub core as the scenario configures it, holding the estate's opening stock."""
-    inventory = estate.opening_stock(spec.inventory.safety_stock)
-    retry = spec.hub.retry
-    config = HubConfig(
-        nodes=estate.nodes,
-        seed=seed,
-        retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
-        check_duplicates=spec.hub.idempotency,
-        sourcing=spec.hub.sourcing,
-    )
-    return Hub(config, HubState(inventory=inventory))
-
-
-def build_systems(
-    wiring: Wiring, seed: int, erp: Erp, finance: Finance, wms: dict[str, Wms]
-) -> dict[str, SimulatedSystem]:
-    """Every system the hub calls, each behind the scenario's behaviour for it, with its own
-    stream from the run seed."""
-    models: dict[str, object] = {"erp": erp, "tms": Tms(), "finance": finance}
-    models.update({f"wms:{n}": w for n, w in wms.items()})
-    return {
-        name: SimulatedSystem(
-            name,
-            model,  # type: ignore[arg-type]
-            wiring.behavior(name).build(),
-            spawn_stream(seed, f"system:{name}"),
-        )
-        for name, model in models.items()
-    }
 
 
 class World:
@@ -186,7 +144,7 @@ class World:
         for channel, every in wiring.availability_feeds.items():
             self._every(every, lambda c=channel: self.measures.refresh_view(c))
         self._every(spec.sample_every, self._sample, first=0.0)
-        with _rare_collections():
+        with rare_collections():
             env.run(until=self.end)
         result = self.measures.result(
             self.variant, self.replication, self.counter.retries, self.erp, len(self.parked)
@@ -394,27 +352,6 @@ class World:
                 invoice = f"INV-SH-{order_id}-{shipment}"
                 self.erp.invoices.pop(invoice, None)
                 self.finance.journals.pop(f"JE-{invoice}", None)
-
-
-@contextmanager
-def _rare_collections() -> Iterator[None]:
-    """Let the cyclic garbage collector run rarely while a run churns through small objects.
-
-    A run allocates millions of short-lived events, messages and effects that reference counting
-    frees at once; only the collector's generation scans over the long-lived estate cost time
-    (about a sixth of a run with the default thresholds). What exists before the run is frozen
-    out of those scans, and the young generation is collected every 50,000 allocations instead of
-    700. Memory stays flat: the bench checks it.
-    """
-    thresholds = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
 
 
 def run_world(spec: ScenarioSpec, variant: str, replication: int, seed: int) -> RunResult:
