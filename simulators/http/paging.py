@@ -13,7 +13,6 @@ Cursors are base64url text so that clients pass them back rather than build them
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -39,7 +38,7 @@ def encode_cursor(kind: str, position: str) -> str:
 def decode_cursor(cursor: str, kind: str) -> str:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # not base64 (binascii.Error), not ASCII, or not UTF-8 inside: not ours
         raise BadCursor(cursor, kind) from None
     prefix, _, position = text.partition(":")
     if prefix != kind or not position:

@@ -89,6 +89,19 @@ def test_a_cursor_from_elsewhere_is_a_400_problem(serve_systems):
     assert answer.json()["field"] == "cursor"
 
 
+def test_a_cursor_that_is_not_even_ascii_is_the_same_400_problem(serve_systems):
+    url = serve_systems()
+
+    async def run():
+        async with HttpSystems(url) as port:
+            return await port.client.get("/erp/invoices", params={"cursor": "Vª9ö"})
+
+    answer = asyncio.run(run())  # was a 500: base64 refuses non-ASCII text with a ValueError
+    assert answer.status_code == 400
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["field"] == "cursor"
+
+
 def test_a_failed_page_raises_with_its_kind(serve_systems):
     url = serve_systems(
         {"erp": BehaviorSpec(latency=FixedSpec(seconds=0.0), outages=[{"start": 0, "end": 3600}])}
