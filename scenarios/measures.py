@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from reference.domain.events import Event
 from reference.domain.events import EventType as E
 from reference.domain.lifecycle import State
-from reference.hub import Hub
+from reference.hub import Hub, RejectionCode
 from scenarios.kpis import CHANNELS, Reservoir, ratio
 from scenarios.results import RunResult
 from scenarios.spec import ScenarioSpec
@@ -167,12 +167,11 @@ class Measures:
         placed = self._measured(event.subject)
         if placed is None:
             return
-        reasons = event.data.get("reasons", ())
-        if reasons and "duplicates order" in reasons[0]:
+        saga = self.orders[event.subject]
+        if saga.reasons and saga.reasons[0].code is RejectionCode.DUPLICATE_ORDER:
             self.count["suppressed"] += 1
             return
         self.count["rejected"] += 1
-        saga = self.orders[event.subject]
         self._decided(saga.channel, saga.received_at, placed, now)
 
     def _decided(self, channel: str, received: float, placed: float, now: float) -> None:

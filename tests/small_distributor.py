@@ -15,6 +15,7 @@ from reference.domain.model import Address, Order, OrderLine
 from reference.hub import (
     CallSystem,
     DeadLetter,
+    FailureKind,
     Hub,
     HubConfig,
     HubState,
@@ -56,7 +57,7 @@ class InlinePorts:
             body = model.handle(call.operation, call.payload)  # type: ignore[attr-defined]
             self.answers.append(SystemReplied(call, body))
         except Rejected as refused:
-            self.answers.append(SystemCallFailed(call, "4xx", None, refused.reason))
+            self.answers.append(SystemCallFailed(call, FailureKind.REFUSED, None, refused.reason))
 
     def schedule(self, timer: ScheduleTimer) -> None:
         self.timers.append(timer)

@@ -1,4 +1,4 @@
-"""Order and order-line lifecycles as transition tables.
+"""Order, order-line and release lifecycles as transition tables.
 
 Theory of operation: a lifecycle is a table ``{state: {message: next_state}}``. A state not in the
 table is terminal; a message absent from a state's row is illegal there and raises
@@ -91,5 +91,63 @@ def edges(lifecycle: str) -> list[tuple[State, Msg, State]]:
     return [
         (state, msg, target)
         for state, row in LIFECYCLES[lifecycle].items()
+        for msg, target in row.items()
+    ]
+
+
+class ReleaseState(StrEnum):
+    """The part of an order one WMS node fulfils, and the shipment it becomes."""
+
+    PLANNED = "planned"  # stock allocated at the node; no carrier yet
+    RELEASED = "released"  # rated: the WMS was asked to pick and ship it
+    ACKNOWLEDGED = "acknowledged"  # the WMS took it; its shipment confirmation is awaited
+    SHIPPED = "shipped"  # a shipment left with at least one unit; its invoice is requested
+    NOTHING_SHIPPED = "nothing_shipped"  # every unit short-picked: no shipment, no invoice
+    INVOICED = "invoiced"  # ERP posted the shipment's invoice
+    CANCELLED = "cancelled"  # the order was cancelled before any carrier was chosen
+
+
+class ReleaseMsg(StrEnum):
+    RATE = "rate"  # the TMS chose a carrier; the release goes to the WMS
+    ACKNOWLEDGE = "acknowledge"  # the WMS answered the release without saying what shipped
+    SHIP = "ship"  # the WMS confirmed a shipment of at least one unit
+    SHIP_NOTHING = "ship_nothing"  # the WMS confirmed it shipped nothing
+    INVOICE = "invoice"  # ERP posted the invoice of the release's shipment
+    CANCEL = "cancel"
+
+
+ReleaseTable = Mapping[ReleaseState, Mapping[ReleaseMsg, ReleaseState]]
+
+R, RM = ReleaseState, ReleaseMsg
+
+RELEASE_LIFECYCLE: Final[ReleaseTable] = {
+    R.PLANNED: {RM.RATE: R.RELEASED, RM.CANCEL: R.CANCELLED},
+    R.RELEASED: {
+        RM.ACKNOWLEDGE: R.ACKNOWLEDGED,
+        RM.SHIP: R.SHIPPED,  # a WMS that answers the release with what it shipped
+        RM.SHIP_NOTHING: R.NOTHING_SHIPPED,
+    },
+    R.ACKNOWLEDGED: {RM.SHIP: R.SHIPPED, RM.SHIP_NOTHING: R.NOTHING_SHIPPED},
+    R.SHIPPED: {RM.INVOICE: R.INVOICED},
+}
+"""One release. Once a carrier is chosen it can no longer be cancelled in the hub."""
+
+RELEASE_DONE: Final = frozenset({R.SHIPPED, R.NOTHING_SHIPPED, R.INVOICED})
+"""The states in which the WMS is done with a release: whatever shipped has shipped."""
+
+
+def release_transition(state: ReleaseState, message: ReleaseMsg) -> ReleaseState:
+    """The state ``message`` leads a release to from ``state``, or IllegalTransition."""
+    try:
+        return RELEASE_LIFECYCLE[state][message]
+    except KeyError:
+        raise IllegalTransition("release", state.value, message.value) from None
+
+
+def release_edges() -> list[tuple[ReleaseState, ReleaseMsg, ReleaseState]]:
+    """Every legal transition of a release, for diagrams and tests."""
+    return [
+        (state, msg, target)
+        for state, row in RELEASE_LIFECYCLE.items()
         for msg, target in row.items()
     ]

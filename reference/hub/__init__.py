@@ -19,6 +19,8 @@ from reference.hub.effects import (
     SystemReplied,
 )
 from reference.hub.orders import CancellationRefused
+from reference.hub.protocol import FailureKind, Operation, call_id
+from reference.hub.rejection import Rejection, RejectionCode
 from reference.hub.retry import RetryPolicy
 from reference.hub.state import HubConfig, HubState, LineRecord, OrderSaga
 
@@ -30,15 +32,19 @@ __all__ = [
     "DeadLetter",
     "Decision",
     "Effect",
+    "FailureKind",
     "Hub",
     "HubConfig",
     "HubState",
     "LineRecord",
     "Message",
+    "Operation",
     "OrderSaga",
     "PlaceOrder",
     "ReconcileSnapshot",
     "RecordMovement",
+    "Rejection",
+    "RejectionCode",
     "ReplayDeadLetter",
     "RetryCall",
     "RetryPolicy",
@@ -47,4 +53,5 @@ __all__ = [
     "SystemReplied",
     "UnknownOrder",
     "UnknownRelease",
+    "call_id",
 ]

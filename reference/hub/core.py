@@ -29,8 +29,9 @@ from reference.hub.effects import (
     SystemCallFailed,
     SystemReplied,
 )
+from reference.hub.protocol import Operation, shipment_wait_id
 from reference.hub.retry import jitter
-from reference.hub.state import HubConfig, HubState, OrderSaga
+from reference.hub.state import HubConfig, HubState, OrderSaga, stock_subject
 
 # Movements that change on hand, and with which sign; quarantine moves stock out of sellable.
 _ON_HAND_SIGN = {
@@ -97,17 +98,17 @@ class Hub:
             return Decision()  # a late or repeated answer: already handled
         saga.pending_calls.discard(call.call_id)
         body: dict[str, Any] = dict(message.body)
-        if call.operation == "check_order":
+        operation = call.operation
+        if operation == Operation.CHECK_ORDER:
             return orders.checked(self.state, self.config, saga, body, now)
-        if call.operation == "rate":
+        if operation == Operation.RATE:
             return orders.rated(saga, str(call.payload["node"]), body, now)
-        if call.operation == "release":
+        if operation == Operation.RELEASE:
             node = str(call.payload["node"])
             if "lines" not in body:  # acknowledged; the confirmation comes as ConfirmShipment
-                saga.pending_calls.add(orders.shipment_wait(saga, node))
-                return Decision()
+                return orders.acknowledged(saga, node)
             return orders.shipped(self.state, saga, node, body, now)
-        if call.operation == "post_invoice":
+        if operation == Operation.POST_INVOICE:
             return orders.invoiced(self.state, saga, body, now)
         return Decision()  # acknowledgements: create_sales_order, record_invoice
 
@@ -118,7 +119,7 @@ class Hub:
             raise UnknownRelease(message.order_id, message.node, sorted(saga.releases))
         if release.shipped:
             return Decision()  # confirmations arrive at least once
-        saga.pending_calls.discard(orders.shipment_wait(saga, message.node))
+        saga.pending_calls.discard(shipment_wait_id(saga.order_id, message.node))
         body = {"shipment_id": message.shipment_id, "lines": list(message.lines)}
         return orders.shipped(self.state, saga, message.node, body, now)
 
@@ -184,7 +185,7 @@ class Hub:
             self.state.inventory.adjust(
                 move.node_id, move.sku, _ON_HAND_SIGN[move.kind] * move.quantity
             )
-        subject = f"{move.node_id}/{move.sku}"
+        subject = stock_subject(move.node_id, move.sku)
         correlation = message.correlation_id
         moved: dict[str, object] = {
             "movement_id": move.movement_id,
@@ -216,7 +217,7 @@ class Hub:
             if position.on_hand != line.on_hand:
                 decision.events.append(
                     self.state.stream_event(
-                        f"{snap.node_id}/{line.sku}",
+                        stock_subject(snap.node_id, line.sku),
                         E.RECONCILIATION_EXCEPTION,
                         now,
                         message.correlation_id,

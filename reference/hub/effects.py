@@ -13,6 +13,7 @@ from typing import Any
 
 from reference.domain.events import Event
 from reference.domain.model import InventoryMovement, InventorySnapshot, Order
+from reference.hub.protocol import FailureKind, Operation
 
 
 # --- effects --------------------------------------------------------------------------------
@@ -20,12 +21,13 @@ from reference.domain.model import InventoryMovement, InventorySnapshot, Order
 class CallSystem:
     """Call ``operation`` on ``system`` (``erp``, ``tms``, ``finance`` or ``wms:<node>``).
 
-    ``call_id`` is stable across retries, so a system can dedupe a repeated request on it.
+    ``call_id`` (built by reference.hub.protocol.call_id) is stable across retries, so a system
+    can dedupe a repeated request on it.
     """
 
     call_id: str
     system: str
-    operation: str
+    operation: Operation
     payload: Mapping[str, Any]
     order_id: str
     correlation_id: str
@@ -76,10 +78,10 @@ class SystemReplied:
 
 @dataclass(frozen=True, slots=True)
 class SystemCallFailed:
-    """A call failed: ``kind`` is ``5xx``, ``timeout``, ``429``, ``unavailable`` or ``4xx``."""
+    """A call failed; ``kind`` says how, and whether a retry may help."""
 
     call: CallSystem
-    kind: str
+    kind: FailureKind
     retry_after: float | None = None
     detail: str = ""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-RETRYABLE = frozenset({"5xx", "timeout", "429", "unavailable"})
+from reference.hub.protocol import RETRYABLE, FailureKind
 
 
 def jitter(seed: int, call_id: str, attempt: int) -> float:
@@ -33,7 +33,7 @@ class RetryPolicy:
             raise ValueError(f"max_attempts(={self.max_attempts}) must be >= 1")
 
     def delay(
-        self, attempt: int, kind: str, retry_after: float | None, draw: float
+        self, attempt: int, kind: FailureKind, retry_after: float | None, draw: float
     ) -> float | None:
         """Seconds to wait before attempt ``attempt + 1``, or None when it is time to give up.
 

@@ -12,10 +12,24 @@ from typing import Literal
 
 from reference.domain.availability import Inventory
 from reference.domain.events import Event, EventType
-from reference.domain.lifecycle import Msg, State, transition
+from reference.domain.lifecycle import (
+    RELEASE_DONE,
+    Msg,
+    ReleaseMsg,
+    ReleaseState,
+    State,
+    release_transition,
+    transition,
+)
+from reference.hub.rejection import Rejection
 from reference.hub.retry import RetryPolicy
 
 Sourcing = Literal["first_fit", "fewest_nodes"]
+
+
+def stock_subject(node: str, sku: str) -> str:
+    """The subject of a stock position's event stream (InventoryMoved, AvailabilityChanged...)."""
+    return f"{node}/{sku}"
 
 
 @dataclass(slots=True)
@@ -36,12 +50,21 @@ class LineRecord:
 
 @dataclass(slots=True)
 class Release:
-    """The part of an order one WMS node fulfils."""
+    """The part of an order one WMS node fulfils; its lifecycle is RELEASE_LIFECYCLE."""
 
     node: str
     lines: dict[int, int]  # line_no -> units released
     carrier: str | None = None
-    shipped: bool = False
+    state: ReleaseState = ReleaseState.PLANNED
+    shipment_id: str | None = None  # set when a shipment of at least one unit is confirmed
+
+    @property
+    def shipped(self) -> bool:
+        """The WMS is done with it: what shipped has shipped (perhaps nothing)."""
+        return self.state in RELEASE_DONE
+
+    def move(self, message: ReleaseMsg) -> None:
+        self.state = release_transition(self.state, message)
 
 
 @dataclass(slots=True)
@@ -61,7 +84,7 @@ class OrderSaga:
     invoices: list[str] = field(default_factory=list)
     shipments: int = 0
     event_count: int = 0
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Rejection] = field(default_factory=list)
     # facts for the report, kept as they happen so nothing has to be replayed to count them
     was_split: bool = False
     was_partially_shipped: bool = False

@@ -5,11 +5,11 @@ message the core reads; retrying (backoff, jitter, Retry-After as a floor) is th
 (reference/hub/retry.py), so the port never retries and a retry is a new CallSystem attempt.
 
     2xx with a JSON object          -> SystemReplied(body)
-    no answer within ``timeout``    -> SystemCallFailed("timeout")   also on 504 and 408
-    503, connection refused/reset   -> SystemCallFailed("unavailable")
-    429                             -> SystemCallFailed("429", retry_after=Retry-After)
-    other 5xx, a 2xx without JSON   -> SystemCallFailed("5xx")
-    other 4xx                       -> SystemCallFailed("4xx", detail=problem detail): no retry
+    no answer within ``timeout``    -> SystemCallFailed(TIMEOUT)   also on 504 and 408
+    503, connection refused/reset   -> SystemCallFailed(UNAVAILABLE)
+    429                             -> SystemCallFailed(THROTTLED, retry_after=Retry-After)
+    other 5xx, a 2xx without JSON   -> SystemCallFailed(SERVER_ERROR)
+    other 4xx                       -> SystemCallFailed(REFUSED, detail=problem detail): no retry
 
 Every request carries X-Correlation-ID (the call's correlation id) and Idempotency-Key (the call
 id, stable across retries, so a system may dedupe a repeated request).
@@ -29,7 +29,7 @@ from urllib.parse import quote
 
 import httpx
 
-from reference.hub import CallSystem, Message, SystemCallFailed, SystemReplied
+from reference.hub import CallSystem, FailureKind, Message, SystemCallFailed, SystemReplied
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +38,11 @@ MAX_PAGES = 10_000  # a walk longer than this is a server handing out cursors in
 
 
 class SystemsHttpError(Exception):
-    """A list request failed; ``kind`` is one of SystemCallFailed's kinds."""
+    """A list request failed; ``kind`` says how, as SystemCallFailed's does."""
 
-    def __init__(self, path: str, kind: str, detail: str, retry_after: float | None = None):
+    def __init__(
+        self, path: str, kind: FailureKind, detail: str, retry_after: float | None = None
+    ) -> None:
         super().__init__(f"GET {path} failed: {kind}" + (f" ({detail})" if detail else ""))
         self.path = path
         self.kind = kind
@@ -100,18 +102,20 @@ def classify(call: CallSystem, response: httpx.Response) -> Message:
             body = None
         if isinstance(body, dict):
             return SystemReplied(call, body)
-        return SystemCallFailed(call, "5xx", None, f"{status} without a JSON object body")
+        return SystemCallFailed(
+            call, FailureKind.SERVER_ERROR, None, f"{status} without a JSON object body"
+        )
     detail = problem_detail(response)
     retry_after = parse_retry_after(response.headers.get("Retry-After"))
     if status == 429:
-        return SystemCallFailed(call, "429", retry_after, detail)
+        return SystemCallFailed(call, FailureKind.THROTTLED, retry_after, detail)
     if status == 503:
-        return SystemCallFailed(call, "unavailable", retry_after, detail)
+        return SystemCallFailed(call, FailureKind.UNAVAILABLE, retry_after, detail)
     if status in (408, 504):
-        return SystemCallFailed(call, "timeout", None, detail)
+        return SystemCallFailed(call, FailureKind.TIMEOUT, None, detail)
     if 400 <= status < 500:
-        return SystemCallFailed(call, "4xx", None, f"{status}: {detail}")
-    return SystemCallFailed(call, "5xx", None, f"{status}: {detail}")
+        return SystemCallFailed(call, FailureKind.REFUSED, None, f"{status}: {detail}")
+    return SystemCallFailed(call, FailureKind.SERVER_ERROR, None, f"{status}: {detail}")
 
 
 class HttpSystems:
@@ -156,14 +160,16 @@ class HttpSystems:
             async with asyncio.timeout(self.timeout):
                 response = await self.client.post(path, json=dict(call.payload), headers=headers)
         except httpx.ConnectTimeout:  # the request never reached the system
-            return SystemCallFailed(call, "unavailable", None, f"connect timeout on {path}")
+            return SystemCallFailed(
+                call, FailureKind.UNAVAILABLE, None, f"connect timeout on {path}"
+            )
         except (TimeoutError, httpx.TimeoutException):
             return SystemCallFailed(
-                call, "timeout", None, f"no answer from {path} within {self.timeout} s"
+                call, FailureKind.TIMEOUT, None, f"no answer from {path} within {self.timeout} s"
             )
         except httpx.TransportError as broken:
             return SystemCallFailed(
-                call, "unavailable", None, f"{type(broken).__name__} on {path}: {broken}"
+                call, FailureKind.UNAVAILABLE, None, f"{type(broken).__name__} on {path}: {broken}"
             )
         return classify(call, response)
 
@@ -187,9 +193,9 @@ class HttpSystems:
                     response = await self.client.get(path, params=page_query, headers=headers)
             except (TimeoutError, httpx.TimeoutException):
                 late = f"no page within {self.timeout} s"
-                raise SystemsHttpError(path, "timeout", late) from None
+                raise SystemsHttpError(path, FailureKind.TIMEOUT, late) from None
             except httpx.TransportError as broken:
-                raise SystemsHttpError(path, "unavailable", str(broken)) from None
+                raise SystemsHttpError(path, FailureKind.UNAVAILABLE, str(broken)) from None
             if response.status_code != 200:
                 failed = classify(CallSystem("", "", "list", {}, "", ""), response)
                 assert isinstance(failed, SystemCallFailed)
@@ -200,9 +206,11 @@ class HttpSystems:
             if not cursor:
                 return items
             if cursor in seen:
-                raise SystemsHttpError(path, "5xx", f"the server repeated cursor {cursor!r}")
+                raise SystemsHttpError(
+                    path, FailureKind.SERVER_ERROR, f"the server repeated cursor {cursor!r}"
+                )
             seen.add(cursor)
-        raise SystemsHttpError(path, "5xx", f"more than {MAX_PAGES} pages")
+        raise SystemsHttpError(path, FailureKind.SERVER_ERROR, f"more than {MAX_PAGES} pages")
 
     async def aclose(self) -> None:
         await self.client.aclose()

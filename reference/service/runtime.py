@@ -33,6 +33,7 @@ from reference.domain.lifecycle import State
 from reference.domain.model import Order
 from reference.hub import (
     CallSystem,
+    FailureKind,
     HubConfig,
     Message,
     PlaceOrder,
@@ -181,10 +182,12 @@ class HubRuntime:
         try:
             return await (answer if budget is None else asyncio.wait_for(answer, budget))
         except TimeoutError:
-            return SystemCallFailed(call, "timeout", None, f"no answer within {budget:.1f}s")
+            return SystemCallFailed(
+                call, FailureKind.TIMEOUT, None, f"no answer within {budget:.1f}s"
+            )
         except Exception as error:  # a port that raises instead of answering
             log.warning("call %s raised %r", call.call_id, error)
-            return SystemCallFailed(call, "unavailable", None, repr(error)[:200])
+            return SystemCallFailed(call, FailureKind.UNAVAILABLE, None, repr(error)[:200])
 
     async def _done(self, message: Message, effect_id: int) -> None:
         try:

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from simulators.behavior.outcomes import OK, SERVER_ERROR, THROTTLED, TIMEOUT
+from simulators.behavior.outcomes import OK, SERVER_ERROR, THROTTLED, TIMEOUT, OutcomeKind
 
 __all__ = ["Degradation", "ErrorRates", "FaultModel", "Window"]
 
@@ -112,7 +112,7 @@ class FaultModel:
                 factor *= f
         return factor
 
-    def draw(self, rng: np.random.Generator) -> str:
+    def draw(self, rng: np.random.Generator) -> OutcomeKind:
         """The outcome kind of one call: OK, SERVER_ERROR, TIMEOUT or THROTTLED."""
         if self._c_throttle == 0.0:
             return OK

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, Literal, NamedTuple
+
+from reference.hub.protocol import FailureKind
 
 __all__ = [
     "CONNECT_FAIL_SECONDS",
@@ -15,11 +17,16 @@ __all__ = [
     "CallOutcome",
 ]
 
-OK = "ok"
-SERVER_ERROR = "5xx"
-TIMEOUT = "timeout"
-THROTTLED = "429"
-UNAVAILABLE = "unavailable"  # outage: connection refused, fast
+# A call's outcome kind is OK or one of the core's failure kinds, so a failed outcome becomes
+# SystemCallFailed(kind=...) as it is. A behaviour never refuses a request (REFUSED, a 4xx): only
+# a system model does, when it reads the request.
+OK: Final = "ok"
+SERVER_ERROR: Final = FailureKind.SERVER_ERROR
+TIMEOUT: Final = FailureKind.TIMEOUT
+THROTTLED: Final = FailureKind.THROTTLED
+UNAVAILABLE: Final = FailureKind.UNAVAILABLE  # outage: connection refused, fast
+
+OutcomeKind = Literal["ok"] | FailureKind
 
 CONNECT_FAIL_SECONDS = 0.01
 THROTTLE_SECONDS = 0.005
@@ -28,7 +35,7 @@ THROTTLE_SECONDS = 0.005
 class CallOutcome(NamedTuple):
     """A tuple, not a frozen dataclass: every simulated call makes one, and tuples build in C."""
 
-    kind: str
+    kind: OutcomeKind
     duration: float
     retry_after: float | None = None
 

@@ -36,6 +36,7 @@ from fastapi import Body, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from reference.hub import FailureKind
 from reference.hub.effects import CallSystem, SystemReplied
 from simulators.behavior.defaults import REAL_TIME, behavior_for
 from simulators.behavior.outcomes import OK, SERVER_ERROR, THROTTLED, TIMEOUT, UNAVAILABLE
@@ -56,7 +57,13 @@ from simulators.systems.erp import Erp
 from simulators.systems.estate import build_estate
 from simulators.systems.wms import Wms
 
-_STATUS = {SERVER_ERROR: 500, UNAVAILABLE: 503, THROTTLED: 429, TIMEOUT: 504, "4xx": 422}
+_STATUS = {
+    SERVER_ERROR: 500,
+    UNAVAILABLE: 503,
+    THROTTLED: 429,
+    TIMEOUT: 504,
+    FailureKind.REFUSED: 422,
+}
 _PROBLEMS: dict[int | str, dict[str, Any]] = {
     status: {"description": description, "content": {PROBLEM_JSON: {}}}
     for status, description in (

@@ -21,6 +21,7 @@ import contextlib
 import numpy as np
 
 from reference.hub.effects import CallSystem, SystemCallFailed, SystemReplied
+from reference.hub.protocol import FailureKind
 from simulators.behavior.outcomes import OK, TIMEOUT, CallOutcome
 from simulators.behavior.profile import Behavior, BehaviorSpec
 from simulators.behavior.streams import spawn_stream
@@ -76,7 +77,7 @@ class SimulatedSystem:
         try:
             return SystemReplied(call, self.model.handle(call.operation, call.payload))
         except Rejected as refused:
-            return SystemCallFailed(call, "4xx", None, refused.reason)
+            return SystemCallFailed(call, FailureKind.REFUSED, None, refused.reason)
 
 
 def simulated_systems(

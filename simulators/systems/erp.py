@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from reference.domain.ledger import invoice_amounts
+from reference.hub.protocol import Operation
 from simulators.systems.base import Rejected, unsupported
 
 
@@ -32,11 +33,11 @@ class Erp:
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if operation == "check_order":
+        if operation == Operation.CHECK_ORDER:
             return self._check(payload)
-        if operation == "create_sales_order":
+        if operation == Operation.CREATE_SALES_ORDER:
             return self._create(payload)
-        if operation == "post_invoice":
+        if operation == Operation.POST_INVOICE:
             return self._post_invoice(payload)
         raise unsupported(self.name, operation)
 

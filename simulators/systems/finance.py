@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from reference.domain.ledger import Journal, invoice_journal
+from reference.hub.protocol import Operation
 from simulators.systems.base import unsupported
 
 
@@ -18,7 +19,7 @@ class Finance:
     journals: dict[str, Journal] = field(default_factory=dict)
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if operation != "record_invoice":
+        if operation != Operation.RECORD_INVOICE:
             raise unsupported(self.name, operation)
         journal_id = f"JE-{payload['invoice_id']}"
         if journal_id not in self.journals:  # invoices arrive at least once

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from reference.hub.protocol import Operation
 from simulators.systems.base import unsupported
 
 # (carrier, service, base charge, per unit): parcel for small releases, LTL for pallets.
@@ -22,7 +23,7 @@ class Tms:
     rated: int = 0
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if operation != "rate":
+        if operation != Operation.RATE:
             raise unsupported(self.name, operation)
         units = int(payload["units"])
         for carrier, service, base, per_unit, max_units in _TARIFF:

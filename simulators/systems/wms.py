@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from reference.hub.protocol import Operation
 from simulators.behavior.streams import keyed_uniform
 from simulators.systems.base import unsupported
 
@@ -31,7 +32,7 @@ class Wms:
         self.name = self.name or f"wms:{self.node}"
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if operation == "release":
+        if operation == Operation.RELEASE:
             return self._pick_and_ship(payload)
         if operation == "snapshot":
             return {
@@ -90,6 +91,6 @@ class AcknowledgingWms:
         self.name = self.name or f"wms:{self.node}"
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
-        if operation != "release":
+        if operation != Operation.RELEASE:
             raise unsupported(self.name, operation)
         return {"acknowledged": True, "order_id": str(payload["order_id"]), "node": self.node}

@@ -1,16 +1,52 @@
 """The hub's state and messages as JSON values, for rows.
 
 Decimals travel as strings, sets as sorted lists, enums as their values; ``load(dump(x)) == x``.
+Rows written by earlier versions still load: rejection reasons stored as ``"field: message"``
+text and releases stored without a lifecycle state (see ``load_reasons`` and ``_release_state``).
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from reference.domain.lifecycle import State
-from reference.hub import CallSystem, Message, RetryCall
+from reference.domain.lifecycle import ReleaseState, State
+from reference.hub import CallSystem, Message, Operation, Rejection, RejectionCode, RetryCall
+from reference.hub.protocol import shipment_wait_id
 from reference.hub.state import LineRecord, OrderSaga, Release
+
+_OLD_LINE_PATH = re.compile(r"^lines\[(\d+)\]\.")
+
+
+def load_reasons(saga: dict[str, Any]) -> list[Rejection]:
+    """The rejection reasons of a stored saga. A saga stored before reasons had codes holds
+    them as ``"field: message"`` text, with line paths as ``lines[0].sku``: those load with
+    the code UNCLASSIFIED and the path in today's dotted form."""
+    reasons = []
+    for item in saga["reasons"]:
+        if isinstance(item, dict):
+            reasons.append(Rejection.from_json(item))
+            continue
+        field, sep, message = str(item).partition(": ")
+        if not sep:
+            field, message = "", str(item)
+        field = _OLD_LINE_PATH.sub(r"lines.\1.", field)
+        reasons.append(Rejection(field, RejectionCode.UNCLASSIFIED, message))
+    return reasons
+
+
+def _release_state(data: dict[str, Any], order_id: str, pending: set[str]) -> ReleaseState:
+    """A release's state; one stored before releases had states is judged by what it held."""
+    if "state" in data:
+        return ReleaseState(data["state"])
+    if data["shipped"]:
+        return ReleaseState.SHIPPED
+    if data["carrier"] is None:
+        return ReleaseState.PLANNED
+    if shipment_wait_id(order_id, data["node"]) in pending:
+        return ReleaseState.ACKNOWLEDGED
+    return ReleaseState.RELEASED
 
 
 def dump_saga(saga: OrderSaga) -> dict[str, Any]:
@@ -43,7 +79,9 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
                 "node": r.node,
                 "lines": [[no, qty] for no, qty in r.lines.items()],
                 "carrier": r.carrier,
-                "shipped": r.shipped,
+                "shipped": r.shipped,  # what the API shows; ``state`` says which way it ended
+                "state": r.state.value,
+                "shipment_id": r.shipment_id,
             }
             for r in saga.releases.values()
         ],
@@ -51,7 +89,7 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
         "invoices": list(saga.invoices),
         "shipments": saga.shipments,
         "event_count": saga.event_count,
-        "reasons": list(saga.reasons),
+        "reasons": [reason.as_json() for reason in saga.reasons],
         "was_split": saga.was_split,
         "was_partially_shipped": saga.was_partially_shipped,
         "was_backordered": saga.was_backordered,
@@ -72,12 +110,14 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
             backordered=int(ln["backordered"]),
             cancelled=int(ln["cancelled"]),
         )
+    pending = set(data["pending_calls"])
     releases = {
         r["node"]: Release(
             r["node"],
             {int(no): int(qty) for no, qty in r["lines"]},
             r["carrier"],
-            bool(r["shipped"]),
+            _release_state(r, data["order_id"], pending),
+            r.get("shipment_id"),
         )
         for r in data["releases"]
     }
@@ -93,11 +133,11 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
         lines=lines,
         state=State(data["state"]),
         releases=releases,
-        pending_calls=set(data["pending_calls"]),
+        pending_calls=pending,
         invoices=list(data["invoices"]),
         shipments=int(data["shipments"]),
         event_count=int(data["event_count"]),
-        reasons=list(data["reasons"]),
+        reasons=load_reasons(data),
         was_split=bool(data["was_split"]),
         was_partially_shipped=bool(data["was_partially_shipped"]),
         was_backordered=bool(data["was_backordered"]),
@@ -120,7 +160,7 @@ def load_call(data: dict[str, Any]) -> CallSystem:
     return CallSystem(
         call_id=data["call_id"],
         system=data["system"],
-        operation=data["operation"],
+        operation=Operation(data["operation"]),
         payload=data["payload"],
         order_id=data["order_id"],
         correlation_id=data["correlation_id"],

@@ -2,10 +2,11 @@
 
 Theory of operation. ``HubStore.apply(message)`` opens one writing transaction and
 
-1. locks and loads the saga the message is about, the customer's open exposure and the stock
-   positions the decision may touch (PostgreSQL: ``SELECT ... FOR UPDATE``, stock rows in sorted
-   (node, sku) order, so two transactions never wait on each other in a cycle; SQLite: the whole
-   transaction holds the write lock from ``BEGIN IMMEDIATE``);
+1. locks and loads what the message touches (reference/hub/touches.py: the saga it is about,
+   the customer's open exposure, the stock positions and event streams the decision may change;
+   PostgreSQL: ``SELECT ... FOR UPDATE``, stock rows in sorted (node, sku) order, so two
+   transactions never wait on each other in a cycle; SQLite: the whole transaction holds the
+   write lock from ``BEGIN IMMEDIATE``);
 2. builds a small HubState holding just those and calls ``Hub.decide``;
 3. carries the decision out through the durable ports (reference/service/persistence/rows.py:
    events into the outbox, effects into pending_effects or dead_letters), writes back what
@@ -29,22 +30,17 @@ from sqlalchemy import Connection, delete, insert, select, update
 from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import EventType
 from reference.hub import (
-    CancelOrder,
     ConfirmShipment,
     Decision,
     Hub,
     HubConfig,
     HubState,
     Message,
-    PlaceOrder,
-    ReconcileSnapshot,
-    RecordMovement,
-    ReplayDeadLetter,
-    RetryCall,
-    SystemCallFailed,
     SystemReplied,
 )
 from reference.hub.interpreter import carry_out
+from reference.hub.state import OrderSaga
+from reference.hub.touches import order_of, touches
 from reference.service.persistence import tables as t
 from reference.service.persistence.codec import dump_saga, load_saga
 from reference.service.persistence.database import Database
@@ -95,23 +91,15 @@ class HubStore:
         now = self.clock()
         now_wall = unix_time(now)
         loaded = _Loaded(conn, self.db.dialect == "postgresql")
-        order_id = _order_of(message)
-        if order_id is not None:
-            saga = loaded.saga(order_id)
-            if isinstance(message, PlaceOrder):
-                loaded.order_number(message.order.customer_id, message.order.order_number)
-            elif saga is not None:
-                loaded.exposure(saga.customer_id)
-                loaded.positions(self._positions_for(message, saga))
-        elif isinstance(message, RecordMovement):
-            key = (message.movement.node_id, message.movement.sku)
-            loaded.positions([key])
-            loaded.streams([f"{key[0]}/{key[1]}"])
-        elif isinstance(message, ReconcileSnapshot):
-            node = message.snapshot.node_id
-            keys = sorted({(node, line.sku) for line in message.snapshot.lines})
-            loaded.positions(keys)
-            loaded.streams([f"{n}/{s}" for n, s in keys])
+        order_id = order_of(message)
+        saga = loaded.saga(order_id) if order_id is not None else None
+        wanted = touches(message, saga, self.config)
+        if wanted.order_number is not None:
+            loaded.order_number(*wanted.order_number)
+        if wanted.exposure is not None:
+            loaded.exposure(wanted.exposure)
+        loaded.positions(wanted.positions)
+        loaded.streams(wanted.streams)
 
         decision = Hub(self.config, loaded.state).decide(message, now)
 
@@ -125,20 +113,6 @@ class HubStore:
             conn.execute(delete(t.pending_effects).where(t.pending_effects.c.id == done_effect))
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
         return applied
-
-    def _positions_for(self, message: Message, saga: Any) -> list[tuple[str, str]]:
-        """The stock positions a saga message may change."""
-        skus = sorted({line.sku for line in saga.lines.values()})
-        if isinstance(message, CancelOrder):
-            return [(n, s) for n in self.config.nodes for s in skus]
-        if isinstance(message, ConfirmShipment):
-            return [(message.node, s) for s in skus]
-        if isinstance(message, SystemReplied):
-            if message.call.operation == "check_order":
-                return [(n, s) for n in self.config.nodes for s in skus]
-            if message.call.operation == "release":
-                return [(str(message.call.payload["node"]), s) for s in skus]
-        return []
 
     def _project(
         self, conn: Connection, message: Message, decision: Decision, now_wall: float
@@ -172,14 +146,6 @@ class HubStore:
                 )
 
 
-def _order_of(message: Message) -> str | None:
-    if isinstance(message, PlaceOrder | CancelOrder | ConfirmShipment):
-        return message.order_id
-    if isinstance(message, SystemReplied | SystemCallFailed | RetryCall | ReplayDeadLetter):
-        return message.call.order_id
-    return None
-
-
 def _shipment_lines(message: Message) -> list[dict[str, Any]]:
     if isinstance(message, ConfirmShipment):
         return [
@@ -209,7 +175,7 @@ class _Loaded:
     def _select(self, query: Any) -> Any:
         return self.conn.execute(query.with_for_update() if self.lock else query)
 
-    def saga(self, order_id: str) -> Any:
+    def saga(self, order_id: str) -> OrderSaga | None:
         row = self._select(select(t.orders.c.saga).where(t.orders.c.order_id == order_id)).first()
         if row is None:
             self.sagas_before[order_id] = None

@@ -12,7 +12,7 @@ from typing import Any
 
 from pact import match
 
-from reference.hub import CallSystem, Message
+from reference.hub import CallSystem, Message, Operation, call_id
 from reference.service.http_systems import HttpSystems
 
 ORDER_ID = "SO-0123456789ABCDEF0123"
@@ -22,8 +22,9 @@ MONEY = r"^\d+(\.\d+)?$"
 
 
 def call(system: str, operation: str, payload: dict[str, Any], about: str = "") -> CallSystem:
-    call_id = f"{ORDER_ID}:{operation}:{system}" + (f":{about}" if about else "")
-    return CallSystem(call_id, system, operation, payload, ORDER_ID, CORRELATION)
+    known = Operation(operation)
+    made = call_id(ORDER_ID, known, system, about)
+    return CallSystem(made, system, known, payload, ORDER_ID, CORRELATION)
 
 
 def send(base_url: str, outgoing: CallSystem) -> Message:

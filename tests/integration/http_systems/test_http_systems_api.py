@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reference.hub import CallSystem, SystemReplied
+from reference.hub import CallSystem, FailureKind, SystemReplied
 from reference.service.http_systems import HttpSystems, SystemsHttpError, system_path
 from simulators.behavior.latency import FixedSpec
 from simulators.behavior.profile import BehaviorSpec
@@ -113,7 +113,7 @@ def test_a_failed_page_raises_with_its_kind(serve_systems):
 
     with pytest.raises(SystemsHttpError) as failed:
         asyncio.run(run())
-    assert failed.value.kind == "unavailable"
+    assert failed.value.kind is FailureKind.UNAVAILABLE
 
 
 def test_the_correlation_id_and_idempotency_key_round_trip(serve_systems, estate):

@@ -8,7 +8,14 @@ import time
 import httpx
 import pytest
 
-from reference.hub import CallSystem, SystemCallFailed, SystemReplied
+from reference.hub import (
+    CallSystem,
+    FailureKind,
+    Operation,
+    SystemCallFailed,
+    SystemReplied,
+    call_id,
+)
 from reference.service.http_systems import HttpSystems, parse_retry_after
 from simulators.behavior.faults import ErrorRates, Window
 from simulators.behavior.latency import FixedSpec
@@ -20,9 +27,9 @@ pytestmark = pytest.mark.xdist_group("http_systems")
 
 QUICK = FixedSpec(seconds=0.01)
 CHECK = CallSystem(
-    "SO-0000042:check_order:erp",
+    call_id("SO-0000042", Operation.CHECK_ORDER, "erp"),
     "erp",
-    "check_order",
+    Operation.CHECK_ORDER,
     {"customer_id": "CUST-1001", "region": "GA", "skus": ["PLB-1000"]},
     "SO-0000042",
     "corr-checkout-42",
@@ -60,7 +67,10 @@ def test_a_throttling_erp_gives_429_with_the_servers_retry_after(serve_systems):
 
     message, _ = attempt(url)
     assert isinstance(message, SystemCallFailed)
-    assert (message.kind, message.retry_after) == ("429", float(raw.headers["Retry-After"]))
+    assert (message.kind, message.retry_after) == (
+        FailureKind.THROTTLED,
+        float(raw.headers["Retry-After"]),
+    )
 
 
 def test_a_rate_limited_erp_refuses_the_second_call_in_a_burst(serve_systems):
@@ -71,7 +81,7 @@ def test_a_rate_limited_erp_refuses_the_second_call_in_a_burst(serve_systems):
     second, _ = attempt(url)
     assert isinstance(first, SystemReplied)
     assert isinstance(second, SystemCallFailed)
-    assert second.kind == "429"
+    assert second.kind is FailureKind.THROTTLED
     assert second.retry_after == 2.0  # the bucket refills one token in 2 s
 
 
@@ -79,13 +89,13 @@ def test_an_erp_in_an_outage_window_is_unavailable(serve_systems):
     url = serve_systems({"erp": BehaviorSpec(latency=QUICK, outages=[Window(0, 3600)])})
     message, _ = attempt(url)
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "unavailable"
+    assert message.kind is FailureKind.UNAVAILABLE
 
 
 def test_a_refused_connection_is_unavailable():
     message, _ = attempt(f"http://127.0.0.1:{free_port()}")
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "unavailable"
+    assert message.kind is FailureKind.UNAVAILABLE
 
 
 def test_an_erp_that_hangs_times_out_within_the_client_timeout(serve_systems):
@@ -94,7 +104,7 @@ def test_an_erp_that_hangs_times_out_within_the_client_timeout(serve_systems):
     )
     message, took = attempt(url, timeout=0.3)
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "timeout"
+    assert message.kind is FailureKind.TIMEOUT
     assert 0.3 <= took < 1.0
 
 
@@ -104,7 +114,7 @@ def test_an_erp_that_gives_up_first_answers_504_which_is_a_timeout(serve_systems
     )
     message, took = attempt(url, timeout=2.0)
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "timeout"
+    assert message.kind is FailureKind.TIMEOUT
     assert took < 1.0
 
 
@@ -112,7 +122,7 @@ def test_an_erp_failing_with_server_errors_gives_5xx(serve_systems):
     url = serve_systems({"erp": BehaviorSpec(latency=QUICK, errors=ErrorRates(server_error=1.0))})
     message, _ = attempt(url)
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "5xx"
+    assert message.kind is FailureKind.SERVER_ERROR
 
 
 def test_an_invoice_for_an_unknown_customer_is_refused_with_the_reason(serve_systems):
@@ -132,7 +142,7 @@ def test_an_invoice_for_an_unknown_customer_is_refused_with_the_reason(serve_sys
     )
     message, _ = attempt(serve_systems(), post)
     assert isinstance(message, SystemCallFailed)
-    assert message.kind == "4xx"
+    assert message.kind is FailureKind.REFUSED
     assert "unknown customer CUST-0000" in message.detail
 
 

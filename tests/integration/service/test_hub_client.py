@@ -44,7 +44,7 @@ def test_a_rejection_is_an_answer_naming_its_field(hub: HubClient) -> None:
     placed = hub.create_order(body, idempotency_key=str(uuid.uuid4()))
     assert isinstance(placed, OrderRejected)
     assert placed.order_id.startswith("SO-")
-    assert [e.field for e in placed.problem.errors] == ["lines[0].unit_price"]
+    assert [e.field for e in placed.problem.errors] == ["lines.0.unit_price"]
 
 
 def test_an_error_raises_with_the_problem_and_its_fields(hub: HubClient) -> None:

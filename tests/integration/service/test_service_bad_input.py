@@ -83,7 +83,7 @@ def test_an_unknown_sku_rejects_the_order_naming_the_line(client: httpx.Client) 
     body["lines"][2]["sku"] = "NOPE-0000"
     response = _post(client, body, "bad-6")
     assert response.status_code == 422
-    assert _fields(response) == {"lines[2].sku"}
+    assert _fields(response) == {"lines.2.sku"}
     assert response.json()["type"].endswith("order-rejected")
 
 
@@ -92,7 +92,7 @@ def test_a_wrong_contract_price_is_named(client: httpx.Client) -> None:
     body["lines"][0]["unit_price"] = "0.01"
     response = _post(client, body, "bad-7")
     assert response.status_code == 422
-    assert _fields(response) == {"lines[0].unit_price"}
+    assert _fields(response) == {"lines.0.unit_price"}
 
 
 def test_a_duplicate_order_number_is_rejected_naming_it(client: httpx.Client) -> None:

@@ -8,17 +8,23 @@ import pytest
 from small_distributor import PRICES, order
 
 from reference.domain.errors import IllegalTransition
-from reference.domain.lifecycle import State
+from reference.domain.lifecycle import ReleaseState, State
 from reference.domain.model import InventoryMovement, InventorySnapshot, MovementKind, SnapshotLine
 from reference.hub import (
+    CallSystem,
     CancellationRefused,
     CancelOrder,
     ConfirmShipment,
+    Operation,
     PlaceOrder,
     ReconcileSnapshot,
     RecordMovement,
+    Rejection,
+    RejectionCode,
     SystemReplied,
+    call_id,
 )
+from reference.hub.protocol import shipment_wait_id
 
 ATL, DFW, RNO = "DC-ATL", "DC-DFW", "DC-RNO"
 PIPE, BREAKER, CEMENT = "PIPE-COPPER-15MM", "BREAKER-20A", "SOLVENT-CEMENT-CHM"
@@ -123,29 +129,50 @@ def test_a_short_pick_ships_less_and_backorders_the_rest(driver_for):
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "reason"),
+    ("kwargs", "field", "code", "message"),
     [
-        ({"customer": "NOBODY"}, "customer_id: 'NOBODY' is not a customer in ERP"),
-        ({"customer": "HELD-CO"}, "customer_id: 'HELD-CO' is on credit hold in ERP"),
+        (
+            {"customer": "NOBODY"},
+            "customer_id",
+            RejectionCode.UNKNOWN_CUSTOMER,
+            "'NOBODY' is not a customer in ERP",
+        ),
+        (
+            {"customer": "HELD-CO"},
+            "customer_id",
+            RejectionCode.CREDIT_HOLD,
+            "'HELD-CO' is on credit hold in ERP",
+        ),
         (
             {"price": {**PRICES, PIPE: Decimal("11.00")}},
-            "lines[0].unit_price: 11.00 differs from the contract price 12.40",
+            "lines.0.unit_price",
+            RejectionCode.PRICE_MISMATCH,
+            "11.00 differs from the contract price 12.40",
         ),
-        ({"region": "CA"}, "lines[1].sku: 'SOLVENT-CEMENT-CHM' may not ship to region 'CA'"),
+        (
+            {"region": "CA"},
+            "lines.1.sku",
+            RejectionCode.SHIP_TO_RESTRICTED,
+            "'SOLVENT-CEMENT-CHM' may not ship to region 'CA'",
+        ),
         (
             {"customer": "TINY-HARDWARE"},
-            "credit: order value 130.10 exceeds the available credit 50",
+            "credit",
+            RejectionCode.CREDIT_LIMIT,
+            "order value 130.10 exceeds the available credit 50",
         ),
     ],
 )
 def test_an_order_erp_cannot_accept_is_rejected_with_a_reason_naming_the_field(
-    driver_for, kwargs, reason
+    driver_for, kwargs, field, code, message
 ):
     driver = driver_for({(ATL, PIPE): 50, (ATL, CEMENT): 50})
     saga = place(driver, order((PIPE, 10), (CEMENT, 1), **kwargs))
     assert saga.state is State.REJECTED
-    assert reason in saga.reasons
+    assert Rejection(field, code, message) in saga.reasons
     assert driver.types("SO-1") == ["OrderReceived", "OrderRejected"]
+    rejected = next(e for e in driver.events if e.type == "OrderRejected")
+    assert f"{field}: {message}" in rejected.data["reasons"]
     assert driver.hub.state.inventory.position(ATL, PIPE).allocated == 0
 
 
@@ -154,7 +181,9 @@ def test_the_same_order_number_from_the_same_customer_is_a_duplicate(driver_for)
     place(driver, order((PIPE, 1)), "SO-1")
     second = place(driver, order((PIPE, 1)), "SO-2")
     assert second.state is State.REJECTED
-    assert second.reasons == ["order_number: 'PO-1001' duplicates order SO-1"]
+    assert second.reasons == [
+        Rejection("order_number", RejectionCode.DUPLICATE_ORDER, "'PO-1001' duplicates order SO-1")
+    ]
 
 
 def test_the_same_command_twice_decides_once(driver_for):
@@ -169,17 +198,20 @@ def test_an_answer_the_saga_no_longer_waits_for_is_ignored(driver_for):
     driver = driver_for({(ATL, PIPE): 50})
     saga = place(driver, order((PIPE, 1)))
     late = driver.hub.decide(
-        SystemReplied(_call_of(saga, "check_order"), {"customer_known": True}), 1.0
+        SystemReplied(_call_of(saga, Operation.CHECK_ORDER), {"customer_known": True}), 1.0
     )
     assert late.events == [] and late.effects == []
     assert saga.state is State.CLOSED
 
 
 def _call_of(saga, operation):
-    from reference.hub import CallSystem
-
     return CallSystem(
-        f"{saga.order_id}:{operation}:erp", "erp", operation, {}, saga.order_id, saga.correlation_id
+        call_id(saga.order_id, operation, "erp"),
+        "erp",
+        operation,
+        {},
+        saga.order_id,
+        saga.correlation_id,
     )
 
 
@@ -190,7 +222,7 @@ def test_cancel_before_release_frees_the_allocation(driver_for):
     check = hub.saga("SO-1")
     replied = hub.decide(
         SystemReplied(
-            _call_of(check, "check_order"),
+            _call_of(check, Operation.CHECK_ORDER),
             {
                 "customer_known": True,
                 "credit_limit": "1000",
@@ -222,16 +254,22 @@ def test_cancel_once_a_warehouse_holds_the_order_is_refused(driver_for, erp):
     saga = hub.saga("SO-1")
     hub.decide(
         SystemReplied(
-            _call_of(saga, "check_order"),
+            _call_of(saga, Operation.CHECK_ORDER),
             erp.handle(
-                "check_order", {"customer_id": "ACME-PLUMBING", "region": "GA", "skus": [PIPE]}
+                Operation.CHECK_ORDER,
+                {"customer_id": "ACME-PLUMBING", "region": "GA", "skus": [PIPE]},
             ),
         ),
         1.0,
     )
-    from reference.hub import CallSystem
-
-    rate = CallSystem("SO-1:rate:tms:DC-ATL", "tms", "rate", {"node": ATL}, "SO-1", "c")
+    rate = CallSystem(
+        call_id("SO-1", Operation.RATE, "tms", ATL),
+        "tms",
+        Operation.RATE,
+        {"node": ATL},
+        "SO-1",
+        "c",
+    )
     hub.decide(SystemReplied(rate, {"carrier": "PARCELCO"}), 2.0)
     with pytest.raises(CancellationRefused, match="released to WMS node DC-ATL"):
         hub.decide(CancelOrder("SO-1"), 3.0)
@@ -247,11 +285,51 @@ def test_a_wms_that_only_acknowledges_confirms_the_shipment_later(driver_for):
     driver.systems[f"wms:{ATL}"] = AcknowledgingWms()
     saga = place(driver, order((PIPE, 10)))
     assert saga.state is State.ALLOCATED
+    assert saga.releases[ATL].state is ReleaseState.ACKNOWLEDGED
+    assert shipment_wait_id("SO-1", ATL) in saga.pending_calls
     driver.send(ConfirmShipment("SO-1", ATL, "ASN-77", ({"line_no": 1, "quantity": 6},)))
     assert saga.lines[1].shipped == 6 and saga.lines[1].cancelled == 4
     assert saga.state is State.CLOSED
+    assert saga.releases[ATL].state is ReleaseState.INVOICED
+    assert saga.releases[ATL].shipment_id == "ASN-77"
     driver.send(ConfirmShipment("SO-1", ATL, "ASN-77", ({"line_no": 1, "quantity": 6},)))
     assert saga.shipments == 1  # a repeated confirmation ships nothing twice
+
+
+def test_a_release_whose_every_unit_is_short_picked_ships_nothing_and_is_not_invoiced(
+    driver_for,
+):
+    driver = driver_for({(ATL, PIPE): 50})
+
+    class AcknowledgingWms:
+        def handle(self, operation, payload):
+            return {"acknowledged": True}
+
+    driver.systems[f"wms:{ATL}"] = AcknowledgingWms()
+    saga = place(driver, order((PIPE, 10)))
+    driver.send(ConfirmShipment("SO-1", ATL, "ASN-0", ({"line_no": 1, "quantity": 0},)))
+    assert saga.releases[ATL].state is ReleaseState.NOTHING_SHIPPED
+    assert saga.releases[ATL].shipment_id is None and saga.invoices == []
+    assert saga.state is State.CANCELLED
+
+
+def test_a_shipment_confirmed_before_any_carrier_is_chosen_is_an_illegal_transition(erp):
+    from small_distributor import make_hub
+
+    hub = make_hub({(ATL, PIPE): 50})
+    check = hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0).effects[0]
+    hub.decide(SystemReplied(check, erp.handle(check.operation, check.payload)), 1.0)
+    assert hub.saga("SO-1").releases[ATL].state is ReleaseState.PLANNED
+    confirm = ConfirmShipment("SO-1", ATL, "ASN-1", ({"line_no": 1, "quantity": 5},))
+    with pytest.raises(IllegalTransition, match="release cannot handle 'ship' in state 'planned'"):
+        hub.decide(confirm, 2.0)
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 5  # refused before any change
+
+
+def test_a_synchronous_wms_ships_on_the_release_answer(driver_for):
+    saga = place(driver_for({(ATL, PIPE): 50}), order((PIPE, 3)))
+    assert saga.releases[ATL].state is ReleaseState.INVOICED
+    assert not any(":shipment:" in c for c in saga.pending_calls)
 
 
 def test_movements_and_snapshots_update_the_projection_and_report_differences(driver_for):

@@ -23,7 +23,7 @@ from reference.service.api.deps import (
 )
 from reference.service.api.params import CURSOR_PATTERN, ORDER_ID
 from reference.service.api.problems import ProblemError, problem_body, responses
-from reference.service.api.schemas.orders import order_public, rejection_errors, summary
+from reference.service.api.schemas.orders import order_public, rejections, summary
 from reference.service.persistence import queries
 from reference.service.runtime import in_thread
 
@@ -90,12 +90,13 @@ async def create_order(
                 headers={"Retry-After": "2"},
             )
         if saga["state"] == State.REJECTED.value:
+            reasons = rejections(saga)
             body = problem_body(
                 422,
-                "The order was rejected: " + "; ".join(saga["reasons"]),
+                "The order was rejected: " + "; ".join(reason.text() for reason in reasons),
                 f"/v1/orders/{order_id}",
                 kind="order-rejected",
-                errors=rejection_errors(saga["reasons"]),
+                errors=[(reason.field, reason.message) for reason in reasons],
                 order_id=order_id,
             )
             return idempotent.Outcome(422, body)

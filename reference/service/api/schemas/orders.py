@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from reference.hub import Rejection
+from reference.service.persistence.codec import load_reasons
 from reference.service.timebase import iso, unix_time
 
 
@@ -18,7 +20,7 @@ def order_public(saga: dict[str, Any]) -> dict[str, Any]:
         "state": saga["state"],
         "correlation_id": saga["correlation_id"],
         "received_at": iso(unix_time(float(saga["received_at"]))),
-        "reasons": list(saga["reasons"]),
+        "reasons": [reason.text() for reason in load_reasons(saga)],
         "split": bool(saga["was_split"]),
         "partially_shipped": bool(saga["was_partially_shipped"]),
         "backordered": bool(saga["was_backordered"]),
@@ -63,10 +65,6 @@ def summary(row: Any) -> dict[str, Any]:
     }
 
 
-def rejection_errors(reasons: list[str]) -> list[tuple[str, str]]:
-    """The core words each reason as ``field: message``."""
-    errors = []
-    for reason in reasons:
-        field, sep, message = reason.partition(": ")
-        errors.append((field, message) if sep else ("", reason))
-    return errors
+def rejections(saga: dict[str, Any]) -> list[Rejection]:
+    """Why a stored order was rejected, as the core stated it: field, code and message."""
+    return load_reasons(saga)

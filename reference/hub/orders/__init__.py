@@ -1,0 +1,35 @@
+"""The order process manager as pure decisions, one module per job.
+
+Theory of operation. One saga per order walks:
+
+    PlaceOrder -> duplicate check -> ERP check_order (customer, contract price, credit, ship-to)
+      -> reject, or accept and split lines over nodes by availability (the rest is backordered)
+      -> per node: TMS rate -> WMS release -> shipment confirmation (a short pick ships less and
+         backorders the rest, it never overwrites what was ordered) -> ERP post_invoice
+      -> when every release has shipped and every shipment is invoiced: cancel what is still
+         backordered (ship-and-cancel) and close.
+
+    placement.py   placing an order, validating it against ERP's answer, accepting or rejecting
+    sourcing.py    splitting the accepted lines over nodes; what no node holds is backordered
+    shipping.py    rating, releasing, shipment confirmations (short picks) and invoices
+    closing.py     closing a finished order, cancelling one no warehouse holds yet
+
+Every step records events on the saga and returns effects; a reply to a call the saga is no
+longer waiting for is ignored, so systems may answer twice. The order and its lines move by the
+tables of reference/domain/lifecycle.py, each release by RELEASE_LIFECYCLE.
+"""
+
+from reference.hub.orders.closing import CancellationRefused, cancel
+from reference.hub.orders.placement import checked, place
+from reference.hub.orders.shipping import acknowledged, invoiced, rated, shipped
+
+__all__ = [
+    "CancellationRefused",
+    "acknowledged",
+    "cancel",
+    "checked",
+    "invoiced",
+    "place",
+    "rated",
+    "shipped",
+]

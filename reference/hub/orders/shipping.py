@@ -1,0 +1,179 @@
+"""Shipping and invoicing: rate, release, shipment confirmation (short picks), invoice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference.domain.events import EventType as E
+from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState
+from reference.hub.effects import Decision
+from reference.hub.orders.calls import call
+from reference.hub.orders.closing import finish_if_done
+from reference.hub.protocol import Operation, shipment_wait_id
+from reference.hub.state import HubState, OrderSaga
+
+
+def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decision:
+    """The TMS chose a carrier for the node's part: release it to that node's WMS."""
+    release = saga.releases[node]
+    release.move(ReleaseMsg.RATE)
+    release.carrier = str(body["carrier"])
+    lines = [
+        {"line_no": no, "sku": saga.lines[no].sku, "quantity": qty}
+        for no, qty in sorted(release.lines.items())
+    ]
+    decision = Decision(
+        events=[
+            saga.event(E.ORDER_RELEASED, now, node=node, carrier=release.carrier, lines=len(lines))
+        ]
+    )
+    decision.effects.append(
+        call(
+            saga,
+            f"wms:{node}",
+            Operation.RELEASE,
+            {
+                "order_id": saga.order_id,
+                "node": node,
+                "carrier": release.carrier,
+                "lines": lines,
+            },
+        )
+    )
+    return decision
+
+
+def acknowledged(saga: OrderSaga, node: str) -> Decision:
+    """The WMS took the release without saying what shipped: wait for its ConfirmShipment.
+
+    A release already confirmed stays as it is: a release call whose first attempt timed out
+    after the WMS did the work may be acknowledged after the shipment was confirmed."""
+    release = saga.releases[node]
+    if release.state is ReleaseState.RELEASED:
+        release.move(ReleaseMsg.ACKNOWLEDGE)
+    saga.pending_calls.add(shipment_wait_id(saga.order_id, node))
+    return Decision()
+
+
+def shipped(
+    state: HubState, saga: OrderSaga, node: str, body: dict[str, Any], now: float
+) -> Decision:
+    """A WMS confirmed what it shipped; less than released is a short pick."""
+    decision = Decision()
+    release = saga.releases[node]
+    confirmed = {int(ln["line_no"]): int(ln["quantity"]) for ln in body["lines"]}
+    shipping = {no: min(confirmed.get(no, 0), qty) for no, qty in sorted(release.lines.items())}
+    total = sum(shipping.values())
+    release.move(ReleaseMsg.SHIP if total else ReleaseMsg.SHIP_NOTHING)  # before any change
+    invoice_lines = []
+    for line_no, released in sorted(release.lines.items()):
+        line = saga.lines[line_no]
+        qty = shipping[line_no]
+        short = released - qty
+        del line.allocated[node]
+        state.inventory.ship(node, line.sku, qty)
+        line.shipped += qty
+        if qty:
+            invoice_lines.append(
+                {
+                    "line_no": line_no,
+                    "sku": line.sku,
+                    "quantity": qty,
+                    "unit_price": str(line.unit_price),
+                }
+            )
+        if short:
+            # The units were not on the shelf: release the allocation, correct on hand, backorder.
+            state.inventory.release(node, line.sku, short)
+            state.inventory.adjust(node, line.sku, -short)
+            line.backordered += short
+            saga.was_backordered = True
+            decision.events.append(
+                saga.event(
+                    E.LINE_SHORT_PICKED, now, line_no=line_no, sku=line.sku, node=node, short=short
+                )
+            )
+            decision.events.append(
+                saga.event(
+                    E.LINE_BACKORDERED,
+                    now,
+                    line_no=line_no,
+                    sku=line.sku,
+                    quantity=short,
+                    cause="short_pick",
+                )
+            )
+        if line.shipped == line.ordered:
+            line.move(Msg.SHIP)
+        elif qty:
+            line.move(Msg.SHIP_PARTIAL)
+        elif line.shipped == 0 and not line.allocated:
+            line.move(Msg.BACKORDER)
+    open_releases = any(not r.shipped for r in saga.releases.values())
+    if total:
+        saga.shipments += 1
+        shipment_id = str(body["shipment_id"])
+        release.shipment_id = shipment_id
+        decision.events.append(
+            saga.event(
+                E.SHIPMENT_CONFIRMED,
+                now,
+                node=node,
+                shipment_id=shipment_id,
+                units=total,
+                carrier=release.carrier,
+            )
+        )
+        saga.move(Msg.SHIP if saga.fully_shipped() else Msg.SHIP_PARTIAL)
+        decision.events.append(saga.event(E.INVOICE_REQUESTED, now, shipment_id=shipment_id))
+        decision.effects.append(
+            call(
+                saga,
+                "erp",
+                Operation.POST_INVOICE,
+                {
+                    "order_id": saga.order_id,
+                    "shipment_id": shipment_id,
+                    "customer_id": saga.customer_id,
+                    "currency": saga.currency,
+                    "lines": invoice_lines,
+                },
+                about=shipment_id,
+            )
+        )
+    elif saga.units_shipped() == 0 and not open_releases:
+        saga.move(Msg.BACKORDER)
+    finish_if_done(state, saga, decision, now)
+    return decision
+
+
+def invoiced(state: HubState, saga: OrderSaga, body: dict[str, Any], now: float) -> Decision:
+    """ERP posted a shipment's invoice: hand it to finance, and close if that was the last."""
+    decision = Decision()
+    invoice_id = str(body["invoice_id"])
+    shipment_id = str(body["shipment_id"])
+    saga.invoices.append(invoice_id)
+    saga.move(Msg.INVOICE)
+    for release in saga.releases.values():
+        if release.shipment_id == shipment_id:  # None on a release stored before it had one
+            release.move(ReleaseMsg.INVOICE)
+    for item in body["lines"]:
+        line = saga.lines[int(item["line_no"])]
+        line.move(Msg.INVOICE)
+    decision.events.append(
+        saga.event(
+            E.INVOICE_POSTED,
+            now,
+            invoice_id=invoice_id,
+            shipment_id=shipment_id,
+            net=str(body["net"]),
+            tax=str(body["tax"]),
+            total=str(body["total"]),
+            currency=saga.currency,
+        )
+    )
+    decision.effects.append(
+        call(saga, "finance", Operation.RECORD_INVOICE, dict(body), about=invoice_id)
+    )
+    finish_if_done(state, saga, decision, now)
+    return decision
