@@ -127,7 +127,9 @@ def wrk_script(kind: str, seed: int) -> str:
         items = ",\n".join(_lua(b) for b in order_templates(seed))
         return (
             f"local bodies = {{\n{items}\n}}\n"
-            "local n, thread_id = 0, 0\n"
+            # thread:set makes a global of each thread's state: a local would hide it, and every
+            # thread would then send the same keys and order numbers.
+            "local n = 0\n"
             "local counter = 0\n"
             "function setup(thread) counter = counter + 1; thread:set('thread_id', counter) end\n"
             "function request()\n"

@@ -1,14 +1,20 @@
 """Engines, migrations and transactions.
 
-SQLite (the embedded default) runs in WAL mode; every writing transaction starts with ``BEGIN
-IMMEDIATE``, so two writers never interleave and there is no lock upgrade to deadlock on. Readers
-use a second engine with deferred transactions, so they never wait for the writer. PostgreSQL uses
-one engine; writers lock the rows they change with ``SELECT ... FOR UPDATE``.
+SQLite (the embedded default) runs in WAL mode with one writer per process: a thread that takes
+every transaction waiting and commits them together (group commit), each in a savepoint of its
+own, so one that fails rolls back alone and the others still commit. Writers therefore never wait
+on each other for SQLite's lock, sleeping in its busy handler, nor on a pool connection; a batch
+starts with ``BEGIN IMMEDIATE``, so a second process writing the same file waits its turn and
+there is no lock upgrade to deadlock on. Readers use a second engine with deferred transactions,
+so they never wait for the writer. PostgreSQL uses one engine and a transaction per caller;
+writers lock the rows they change with ``SELECT ... FOR UPDATE``.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +49,86 @@ def _sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
+class _Pending:
+    __slots__ = ("done", "error", "result", "work")
+
+    def __init__(self, work: Callable[[Connection], Any]) -> None:
+        self.work = work
+        self.done = threading.Event()
+        self.result: Any = None
+        self.error: BaseException | None = None
+
+
+class GroupWriter:
+    """One thread that writes for the whole process, many transactions to a commit.
+
+    ``write(work)`` blocks its caller until ``work`` has been committed (or has failed) in the
+    writer's connection. The writer takes everything waiting, up to ``batch``, runs each piece of
+    work in a savepoint of one transaction and commits once: a failing piece rolls back to its
+    savepoint and gets its exception, the rest commit. If the commit itself fails, every piece
+    gets that error (and is retried by ``Database.write`` where that is safe).
+    """
+
+    def __init__(self, engine: Engine, batch: int = 64) -> None:
+        self.engine = engine
+        self.batch = batch
+        self.queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
+        self.thread = threading.Thread(target=self._run, name="crossdock-writer", daemon=True)
+        self.thread.start()
+
+    def write(self, work: Callable[[Connection], T]) -> T:
+        if threading.current_thread() is self.thread:
+            raise RuntimeError("a transaction's work cannot start another write")
+        pending = _Pending(work)
+        self.queue.put(pending)
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+        return pending.result  # type: ignore[no-any-return]
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join(30)
+
+    def _run(self) -> None:
+        with self.engine.connect() as conn:
+            while True:
+                first = self.queue.get()
+                if first is None:
+                    return
+                batch = [first]
+                while len(batch) < self.batch:
+                    try:
+                        more = self.queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self.queue.put(None)  # stop after this batch
+                        break
+                    batch.append(more)
+                self._commit(conn, batch)
+
+    @staticmethod
+    def _commit(conn: Connection, batch: list[_Pending]) -> None:
+        try:
+            with conn.begin():
+                for pending in batch:
+                    savepoint = conn.begin_nested()
+                    try:
+                        pending.result = pending.work(conn)
+                    except BaseException as error:
+                        savepoint.rollback()
+                        pending.error = error
+                    else:
+                        savepoint.commit()
+        except BaseException as error:
+            for pending in batch:
+                pending.error = pending.error or error
+        finally:
+            for pending in batch:
+                pending.done.set()
+
+
 @dataclass
 class Database:
     """The writer and reader engines of one database URL."""
@@ -50,6 +136,7 @@ class Database:
     url: str
     writer: Engine
     reader: Engine
+    group: GroupWriter | None = None
 
     @property
     def dialect(self) -> str:
@@ -62,13 +149,15 @@ class Database:
             reader = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
             _sqlite_pragmas(writer, immediate=True)
             _sqlite_pragmas(reader, immediate=False)
-            return cls(url, writer, reader)
+            return cls(url, writer, reader, GroupWriter(writer))
         engine = create_engine(
             url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
         )
         return cls(url, engine, engine)
 
     def dispose(self) -> None:
+        if self.group is not None:
+            self.group.close()
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
@@ -84,6 +173,8 @@ class Database:
         ``work`` must therefore do nothing but database work."""
         for attempt in range(1, attempts + 1):
             try:
+                if self.group is not None:
+                    return self.group.write(work)
                 with self.writer.connect() as conn, conn.begin():
                     return work(conn)
             except Conflict:
