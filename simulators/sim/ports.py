@@ -99,9 +99,12 @@ class RetryCounter:
     def __init__(self, inner: Ports) -> None:
         self.inner = inner
         self.retries = 0
-        self.publish = inner.publish
-        self.call = inner.call
-        self.dead_letter = inner.dead_letter
+
+    def __getattr__(self, port: str) -> object:
+        # Every other port passes through, new ones too; kept, so the lookup happens once.
+        forwarded = getattr(self.inner, port)
+        setattr(self, port, forwarded)
+        return forwarded
 
     def schedule(self, timer: ScheduleTimer) -> None:
         if type(timer.message) is RetryCall:
@@ -126,9 +129,12 @@ class FileDropShipments:
         self.inner = inner
         self.polls = dict(polls)
         self.on_unconfirmed = on_unconfirmed
-        self.publish = inner.publish
-        self.schedule = inner.schedule
-        self.dead_letter = inner.dead_letter
+
+    def __getattr__(self, port: str) -> object:
+        # Every other port passes through, new ones too; kept, so the lookup happens once.
+        forwarded = getattr(self.inner, port)
+        setattr(self, port, forwarded)
+        return forwarded
 
     def call(self, call: CallSystem) -> None:
         poll = self.polls.get(call.system) if call.operation == "release" else None
