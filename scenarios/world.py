@@ -48,7 +48,7 @@ from simulators.sim.ports import (
     SimPorts,
     sim_driver,
 )
-from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory, fast_construct
+from simulators.systems.demand import ArrivalProfile, ChannelOrder, OrderFactory
 from simulators.systems.erp import Erp
 from simulators.systems.estate import build_estate
 from simulators.systems.finance import Finance
@@ -273,15 +273,12 @@ class World:
         self.movements += 1
         key = (node, sku)
         self.in_flight[key] = self.in_flight.get(key, 0) + delta
-        movement = fast_construct(
-            InventoryMovement,
-            {
-                "movement_id": f"MV-{node}-{self.movements}",
-                "node_id": node,
-                "sku": sku,
-                "kind": kind,
-                "quantity": quantity,
-            },
+        movement = InventoryMovement.model_construct(
+            movement_id=f"MV-{node}-{self.movements}",
+            node_id=node,
+            sku=sku,
+            kind=kind,
+            quantity=quantity,
         )
         timeout = self.env.timeout(delay)
         timeout.callbacks.append(lambda _e: self._apply(key, delta, movement))
@@ -303,9 +300,7 @@ class World:
         events still in flight are not counted twice."""
         in_flight = self.in_flight
         lines = [
-            fast_construct(
-                SnapshotLine, {"sku": sku, "on_hand": qty - in_flight.get((node, sku), 0)}
-            )
+            SnapshotLine.model_construct(sku=sku, on_hand=qty - in_flight.get((node, sku), 0))
             for sku, qty in self.wms[node].on_hand.items()
         ]
         snapshot = InventorySnapshot.model_construct(
