@@ -1,10 +1,12 @@
 """matplotlib charts for a study; each function saves one PNG and returns its path.
 
 Rules every chart keeps: a variant has the same colour in every chart; confidence intervals are
-the 95% Student-t intervals the study computed (scenarios.results.Estimate); time series are the
+the 95% intervals the study computed (scenarios.results.Estimate), kept inside each KPI's domain;
+values are in the units people read (reports.units: %, minutes, hours); time series are the
 mean over replications at each sample (runs of one study share the sampling interval, so the
-i-th samples line up; a longer run is cut to the shortest); latency distributions pool every
-replication's sample. A chart with no data says so instead of failing.
+i-th samples line up; a longer run is cut to the shortest), with the warm-up, spikes, outages
+and the horizon marked (reports.timeline); latency distributions pool every replication's
+sample. A chart with nothing to draw is not drawn: its function returns None.
 """
 
 from __future__ import annotations
@@ -19,18 +21,22 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from reports.units import duration, scale_for
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from reports.timeline import Timeline
     from scenarios.results import Kpi, RunResult, StudyResult
     from scenarios.topology import TopologySpec
 
 #: The time series the report draws, with their axis labels.
 SERIES = {
     "backlog": "orders waiting in the hub",
-    "message_age": "oldest undelivered message (s)",
+    "message_age": "age of delivered messages",
     "dead_letter_depth": "messages in the dead-letter queue",
 }
 LATENCIES = {"order_capture": "order capture", "order_to_invoice": "order to invoice"}
@@ -54,21 +60,25 @@ def kpis(study: StudyResult) -> list[Kpi]:
     return listed + [Kpi(name, "", "neither", "") for name in extra]
 
 
-def kpi_bars(study: StudyResult, path: Path) -> Path:
-    """A grid with one small bar chart per KPI: a bar per variant, 95% CI as error bars."""
-    catalogue = kpis(study)
+def kpi_bars(study: StudyResult, path: Path) -> Path | None:
+    """A grid with one small bar chart per KPI: a bar per variant, 95% CI as error bars. A KPI
+    that is n/a or 0 in every variant has no bar to draw and is left out."""
+    catalogue = [k for k in kpis(study) if _drawable(study, k.name)]
+    if not catalogue:
+        return None
     fig, axes = _grid(len(catalogue), ncols=4, cell=(3.4, 2.5))
     palette = colours(study)
     names = [v.name for v in study.variants]
     for ax, kpi in zip(axes, catalogue, strict=False):
         means: list[float] = []
         errors: list[list[float]] = [[], []]
-        for v in study.variants:
-            e = v.kpis.get(kpi.name)
-            mean = e.mean if e is not None else math.nan
+        found = [v.kpis.get(kpi.name) for v in study.variants]
+        scale = scale_for(kpi.unit, [x for e in found if e for x in (e.mean, e.low, e.high)])
+        for e in found:
+            mean = scale(e.mean) if e is not None and e.available else math.nan
             means.append(mean)
-            errors[0].append(_gap(mean, e.low) if e else 0.0)
-            errors[1].append(_gap(e.high, mean) if e else 0.0)
+            errors[0].append(_gap(mean, scale(e.low)) if e else 0.0)
+            errors[1].append(_gap(scale(e.high), mean) if e else 0.0)
         ax.bar(
             range(len(names)),
             means,
@@ -81,26 +91,36 @@ def kpi_bars(study: StudyResult, path: Path) -> Path:
         ax.set_xticks(range(len(names)), names, rotation=20, ha="right", fontsize=7)
         arrow = {"lower": " ↓ better", "higher": " ↑ better"}.get(kpi.better, "")
         ax.set_title(kpi.name.replace("_", " ") + arrow, fontsize=8)
-        ax.set_ylabel(kpi.unit, fontsize=7)
+        ax.set_ylabel(scale.label, fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
     return _save(fig, path, "KPIs per variant, 95% confidence intervals across replications")
 
 
-def series_chart(study: StudyResult, name: str, path: Path) -> Path:
-    """One series (e.g. "backlog") over simulated hours, a line per variant."""
+def series_chart(
+    study: StudyResult, name: str, path: Path, marks: Timeline | None = None
+) -> Path | None:
+    """One series (e.g. "backlog") over simulated hours, a line per variant; None when every
+    variant's series is missing or 0 throughout."""
+    lines = {v.name: mean_series(_runs(study, v.name), name) for v in study.variants}
+    if not any(len(y) and np.any(y != 0) for _, y in lines.values()):
+        return None
+    # message age is in seconds: shown in the unit its largest value reads well in
+    seconds = name == "message_age"
+    scale = scale_for(
+        "s" if seconds else "", [float(np.max(y)) for _, y in lines.values() if len(y)]
+    )
     fig, ax = plt.subplots(figsize=(9, 3.6))
     palette = colours(study)
-    drawn = False
     for v in study.variants:
-        t, y = mean_series(_runs(study, v.name), name)
+        t, y = lines[v.name]
         if len(t):
-            ax.plot(t / 3600, y, color=palette[v.name], label=v.name, linewidth=1.3)
-            drawn = True
-    _finish_series(ax, drawn, SERIES.get(name, name.replace("_", " ")))
+            ax.plot(t / 3600, scale(y), color=palette[v.name], label=v.name, linewidth=1.3)
+    label = SERIES.get(name, name.replace("_", " "))
+    _finish_series(ax, True, f"{label} ({scale.label})" if seconds else label, marks)
     return _save(fig, path, f"{name.replace('_', ' ')} (mean over replications)")
 
 
-def ats_chart(study: StudyResult, path: Path) -> Path:
+def ats_chart(study: StudyResult, path: Path, marks: Timeline | None = None) -> Path | None:
     """Available-to-sell as the hub believes it (solid) against the truth (dashed)."""
     fig, ax = plt.subplots(figsize=(9, 3.6))
     palette = colours(study)
@@ -119,14 +139,18 @@ def ats_chart(study: StudyResult, path: Path) -> Path:
                     label=f"{v.name} ({label})",
                 )
                 drawn = True
-    _finish_series(ax, drawn, "units available to sell")
+    if not drawn:
+        plt.close(fig)
+        return None
+    _finish_series(ax, drawn, "units available to sell", marks)
     return _save(fig, path, "Available to sell: hub (solid) against truth (dashed)")
 
 
-def latency_chart(study: StudyResult, path: Path) -> Path:
+def latency_chart(study: StudyResult, path: Path) -> Path | None:
     """Empirical CDFs of order-capture and order-to-invoice latency, a line per variant."""
     fig, axes = plt.subplots(1, len(LATENCIES), figsize=(11, 3.8))
     palette = colours(study)
+    drew_any = False
     for ax, (key, label) in zip(axes, LATENCIES.items(), strict=True):
         drawn = False
         for v in study.variants:
@@ -142,33 +166,43 @@ def latency_chart(study: StudyResult, path: Path) -> Path:
                 ax.step(sample, p, where="post", color=palette[v.name], label=v.name)
                 drawn = True
         ax.set_title(label, fontsize=9)
-        ax.set_xlabel("seconds (log scale)" if drawn else "seconds")
+        ax.set_xlabel("latency (log scale)" if drawn else "latency")
         ax.set_ylabel("share of orders at or below")
         ax.grid(alpha=0.3)
         if drawn:
             ax.set_xscale("symlog", linthresh=0.01)
+            ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: duration(x)))
             ax.legend(fontsize=7)
+            drew_any = True
         else:
             _no_data(ax)
+    if not drew_any:
+        plt.close(fig)
+        return None
     return _save(fig, path, "Latency distributions (empirical CDF, all replications pooled)")
 
 
-def sweep_chart(study: StudyResult, path: Path) -> Path:
+def sweep_chart(study: StudyResult, path: Path) -> Path | None:
     """Each KPI against the swept parameter: the mean with its 95% CI as a band."""
     values = list(study.swept_values)
     numeric = all(isinstance(x, int | float) and not isinstance(x, bool) for x in values)
     xs = [float(x) for x in values] if numeric else list(range(len(values)))
     by_value = {repr(value): name for name, value in study.variant_values.items()}
     summaries = {v.name: v for v in study.variants}
-    catalogue = kpis(study)
+    catalogue = [k for k in kpis(study) if _drawable(study, k.name)]
+    if not catalogue:
+        return None
     fig, axes = _grid(len(catalogue), ncols=4, cell=(3.4, 2.5))
     for ax, kpi in zip(axes, catalogue, strict=False):
         points = []
         for x, value in zip(xs, values, strict=True):
             summary = summaries.get(by_value.get(repr(value), ""))
             e = summary.kpis.get(kpi.name) if summary else None
-            if e is not None:
-                points.append((x, e.mean, e.low, e.high))
+            if e is not None and e.available:
+                low, high = (e.low, e.high) if e.has_interval else (e.mean, e.mean)
+                points.append((x, e.mean, low, high))
+        scale = scale_for(kpi.unit, [v for p in points for v in p[1:]])
+        points = [(x, scale(m), scale(lo), scale(hi)) for x, m, lo, hi in points]
         if points:
             at, mean, low, high = (np.array(c, dtype=float) for c in zip(*points, strict=True))
             ax.fill_between(at, low, high, alpha=0.25, color="#1f77b4", linewidth=0)
@@ -177,7 +211,7 @@ def sweep_chart(study: StudyResult, path: Path) -> Path:
             ax.set_xticks(xs, [str(v) for v in values], fontsize=7, rotation=20)
         ax.set_title(kpi.name.replace("_", " "), fontsize=8)
         ax.set_xlabel(study.swept_path or "", fontsize=7)
-        ax.set_ylabel(kpi.unit, fontsize=7)
+        ax.set_ylabel(scale.label, fontsize=7)
         ax.tick_params(labelsize=7)
     return _save(fig, path, f"KPIs against {study.swept_path} (mean, 95% CI band)")
 
@@ -281,7 +315,54 @@ def _grid(n: int, ncols: int, cell: tuple[float, float]) -> tuple[Figure, list[A
     return fig, flat[:n]
 
 
-def _finish_series(ax: Axes, drawn: bool, ylabel: str) -> None:
+def _drawable(study: StudyResult, kpi: str) -> bool:
+    """Some variant has a value of ``kpi`` other than 0."""
+    found = [v.kpis.get(kpi) for v in study.variants]
+    return any(e is not None and e.available and (e.mean != 0 or e.high != 0) for e in found)
+
+
+MARK_COLOURS = {"spike": "#f5a623", "outage": "#d0021b", "degradation": "#9b59b6"}
+
+
+def _mark(ax: Axes, marks: Timeline) -> None:
+    """Shade the warm-up, band each spike and fault, draw the horizon's end as a line."""
+    if marks.warm_up > 0:
+        ax.axvspan(0, marks.warm_up / 3600, color="#999999", alpha=0.18, linewidth=0)
+        ax.text(
+            0.004,
+            0.97,
+            "warm-up",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            va="top",
+            color="#555555",
+        )
+    for i, span in enumerate(marks.spans):
+        colour = MARK_COLOURS.get(span.kind, "#777777")
+        ax.axvspan(span.start / 3600, span.end / 3600, color=colour, alpha=0.15, linewidth=0)
+        ax.text(
+            span.start / 3600,
+            0.97 - 0.08 * (i % 3),
+            " " + span.label,
+            fontsize=7,
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            color=colour,
+        )
+    ax.axvline(marks.horizon_end / 3600, color="#333333", linestyle=":", linewidth=1)
+    ax.text(
+        marks.horizon_end / 3600,
+        0.03,
+        " horizon ends: orders stop",
+        fontsize=7,
+        transform=ax.get_xaxis_transform(),
+        color="#333333",
+    )
+
+
+def _finish_series(ax: Axes, drawn: bool, ylabel: str, marks: Timeline | None = None) -> None:
+    if marks is not None:
+        _mark(ax, marks)
     ax.set_xlabel("simulated hours")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)

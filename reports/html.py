@@ -4,7 +4,10 @@ Every chart sits in a ``<figure id="chart-...">`` whose id never changes, so tes
 find it: chart-kpis, chart-series-backlog, chart-series-message_age, chart-series-dead_letter_depth,
 chart-series-ats, chart-latency, chart-topology (when a topology is given), chart-lifecycle and
 chart-sweep (when the study is a sweep). The KPI table is ``<table id="kpi-table">`` with one
-column per variant (``<th data-variant="...">``) and one row per KPI (``<tr data-kpi="...">``).
+column per variant (``<th data-variant="...">``), after each variant but the baseline a column of
+its difference from the baseline (``<th data-difference="...">``), and one row per KPI
+(``<tr data-kpi="...">``). What the study found opens the page in ``<section id="summary">``.
+A chart with nothing to draw is left out (its id is absent) and named in ``#charts-left-out``.
 The study's provenance (version, command line, seed, scale, the resolved scenario and its
 SHA-256) closes the page in ``<section id="provenance">``, when the study has one.
 """
@@ -13,40 +16,61 @@ from __future__ import annotations
 
 import base64
 import json
-import math
 from html import escape
 from pathlib import Path
 from string import Template
 from typing import TYPE_CHECKING
 
 from reports import charts
+from reports.summary import SHOWN, findings
 from reports.template import PAGE
+from reports.timeline import timeline
+from reports.units import Scale, number, scale_for, signed
 
 if TYPE_CHECKING:
     from scenarios.results import Estimate, StudyResult
+    from scenarios.spec import ScenarioSpec
     from scenarios.topology import TopologySpec
 
 
 HOW_TO_READ = """
-<p>Each variant ran the same scenario with its overrides, ${replications} times with independent
-random streams derived from seed ${seed}. Every replication runs in the same estate (catalogue,
-customers, starting stock), drawn once from that seed, so the intervals measure demand, behaviour
-and faults. A KPI shows the mean over those replications and its 95%
-confidence interval <code>[low, high]</code> (Student t). Two variants differ convincingly on a KPI
-when their intervals do not overlap; overlapping intervals mean this many replications cannot tell
-them apart, so run more before deciding. The arrow says which direction is better; the best mean is
-<span class="best">highlighted</span>, with a ✓ when its interval clears every other variant's.</p>
-<p>Time series are the mean over replications at each sample time. Latency charts are cumulative:
-read across at 0.95 to find the 95th percentile. The lifecycle diagram is drawn from the same
-transition table the hub enforces, so it cannot drift from the code.</p>
+<p>Each variant ran the same scenario with its overrides, ${replications} times with random
+streams derived from seed ${seed}. Every replication runs in the same estate (catalogue, customers,
+starting stock), drawn once from that seed, so the intervals measure demand, behaviour and faults.
+Replication <i>r</i> of every variant draws the same random numbers, so each variant is compared
+with the baseline (<b>${baseline}</b>, the first variant) run by run: the <b>Δ</b> column is the
+mean of those paired differences with its own 95% interval, far narrower than the two variants'
+own intervals side by side.</p>
+<p>A value is the mean over replications with its 95% confidence interval
+<code>[low, high]</code>: Student's t where it fits; where t would leave what the KPI can be (a
+share beyond 0&ndash;100%, a negative count or duration) a Wilson interval for shares and a
+bootstrap interval for the rest, so every interval stays possible. A Δ is
+<span class="better">green</span> (better) or <span class="worse">red</span> (worse) only when its
+interval excludes 0; anything else this many replications cannot tell from chance.
+<b>n/a</b> means there is nothing to estimate: one replication has no interval, and a KPI of a
+system the estate lacks has no value.</p>
+<p>Time series are the mean over replications at each sample time, with the warm-up shaded, demand
+spikes and outages marked, and the end of the horizon (when orders stop arriving) drawn as a line.
+Latency charts are cumulative: read across at 0.95 to find the 95th percentile. The lifecycle
+diagram is drawn from the same transition table the hub enforces, so it cannot drift from the
+code.</p>
 """
 
 
-def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | None = None) -> Path:
-    """Write ``out_dir/report.html`` and its charts under ``out_dir/charts``; return the HTML."""
+def write_report(
+    study: StudyResult,
+    out_dir: Path,
+    topology: TopologySpec | None = None,
+    spec: ScenarioSpec | None = None,
+) -> Path:
+    """Write ``out_dir/report.html`` and its charts under ``out_dir/charts``; return the HTML.
+
+    ``spec`` (the scenario as it ran) marks warm-up, spikes, outages and the horizon on the time
+    series; a chart with nothing to draw is left out and named under the charts."""
     out_dir = Path(out_dir)
     pngs = out_dir / "charts"
-    figures: list[tuple[str, str, Path]] = [
+    marks = timeline(study, spec) if spec is not None else None
+    figures: list[tuple[str, str, Path | None]] = [
         ("chart-kpis", "KPIs per variant", charts.kpi_bars(study, pngs / "kpis.png")),
     ]
     if study.swept_path:
@@ -62,14 +86,14 @@ def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | Non
             (
                 f"chart-series-{name}",
                 name.replace("_", " "),
-                charts.series_chart(study, name, pngs / f"series-{name}.png"),
+                charts.series_chart(study, name, pngs / f"series-{name}.png", marks),
             )
         )
     figures += [
         (
             "chart-series-ats",
             "available to sell, hub against truth",
-            charts.ats_chart(study, pngs / "series-ats.png"),
+            charts.ats_chart(study, pngs / "series-ats.png", marks),
         ),
         (
             "chart-latency",
@@ -93,6 +117,8 @@ def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | Non
         )
     )
 
+    drawn = [(i, title, png) for i, title, png in figures if png is not None]
+    left_out = [title for _, title, png in figures if png is None]
     page = PAGE.substitute(
         title=escape(f"crossdock study: {study.scenario}"),
         scenario=escape(study.scenario),
@@ -103,12 +129,19 @@ def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | Non
             + (f" · sweep over {study.swept_path}" if study.swept_path else "")
         ),
         how_to_read=Template(HOW_TO_READ).substitute(
-            replications=study.replications, seed=study.seed
+            replications=study.replications, seed=study.seed, baseline=escape(study.baseline)
         ),
+        summary=summary_section(study),
         variants=_variants_table(study),
         kpi_table=kpi_table(study),
         topology=_topology_section(topology),
-        figures="\n".join(_figure(i, title, png) for i, title, png in figures)
+        figures="\n".join(_figure(i, title, png) for i, title, png in drawn)
+        + (
+            f'<p id="charts-left-out">Not drawn, having no data in this study: '
+            f"{escape(', '.join(left_out))}.</p>"
+            if left_out
+            else ""
+        )
         + _provenance_section(study),
     )
     path = out_dir / "report.html"
@@ -117,60 +150,97 @@ def write_report(study: StudyResult, out_dir: Path, topology: TopologySpec | Non
 
 
 def kpi_table(study: StudyResult) -> str:
-    """One row per KPI (with unit and better direction), one column per variant."""
-    head = "".join(
-        f'<th scope="col" data-variant="{escape(v.name, quote=True)}">{escape(v.name)}</th>'
-        for v in study.variants
-    )
+    """One row per KPI (with unit and better direction); a column per variant, and after each
+    variant but the baseline its paired difference from the baseline (Δ)."""
+    head = []
+    for i, v in enumerate(study.variants):
+        name = escape(v.name, quote=True)
+        head.append(f'<th scope="col" data-variant="{name}">{escape(v.name)}</th>')
+        if i:
+            head.append(f'<th scope="col" data-difference="{name}">Δ {escape(v.name)}</th>')
     rows = []
     for kpi in charts.kpis(study):
         estimates = [v.kpis.get(kpi.name) for v in study.variants]
-        best, clear = _best(estimates, kpi.better)
+        shown = [x for e in estimates if e is not None for x in (e.mean, e.low, e.high)]
+        scale = scale_for(kpi.unit, shown)
         cells = []
-        for i, e in enumerate(estimates):
-            cls = ' class="best"' if i == best else ""
-            mark = " ✓" if i == best and clear else ""
-            cells.append(f"<td{cls}>{_estimate(e)}{mark}</td>")
+        for i, (v, e) in enumerate(zip(study.variants, estimates, strict=True)):
+            cells.append(f"<td>{_estimate(e, scale)}</td>")
+            if i:
+                d = v.differences.get(kpi.name)
+                cells.append(f"<td{_highlight(d, kpi.better)}>{_estimate(d, scale, True)}</td>")
         arrow = {"lower": "↓ lower", "higher": "↑ higher"}.get(kpi.better, "&ndash;")
         rows.append(
             f'<tr data-kpi="{escape(kpi.name, quote=True)}">'
             f'<th scope="row" title="{escape(kpi.description, quote=True)}">'
-            f"{escape(kpi.name.replace('_', ' '))}</th><td>{escape(kpi.unit)}</td>"
+            f"{escape(kpi.name.replace('_', ' '))}</th><td>{escape(scale.label)}</td>"
             f"<td>{arrow}</td>{''.join(cells)}</tr>"
         )
     return (
         f'<table id="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col">unit</th>'
-        f'<th scope="col">better</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<th scope="col">better</th>{"".join(head)}</tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def fmt(x: float) -> str:
-    """A number for people: thousands separated, three significant digits for small values."""
-    if not math.isfinite(x):
-        return "&ndash;"
-    if abs(x) >= 1000:
-        return f"{x:,.0f}"
-    if abs(x) >= 100:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+def summary_section(study: StudyResult) -> str:
+    """What the study found: each variant's differences from the baseline beyond chance."""
+    if len(study.variants) < 2:
+        return "<p>One variant: there is no baseline to compare it with.</p>"
+    base = escape(study.baseline)
+    if study.replications < 2:
+        return (
+            "<p>One replication per variant: there are no intervals, so no difference from the "
+            f"baseline <b>{base}</b> can be told from chance. Run with "
+            "<code>--replications 5</code> or more.</p>"
+        )
+    catalog = charts.kpis(study)
+    items = []
+    for v in study.variants[1:]:
+        found = findings(study, v, catalog)
+        name = f'<li data-variant="{escape(v.name, quote=True)}"><b>{escape(v.name)}</b>'
+        if not found:
+            items.append(
+                f"{name}: no KPI differs from {base} beyond chance over "
+                f"{study.replications} replications.</li>"
+            )
+            continue
+        more = len(found) - SHOWN
+        listed = "".join(f"<li>{escape(text)}</li>" for text in found[:SHOWN])
+        tail = f"<li>and {more} more in the table below</li>" if more > 0 else ""
+        items.append(f"{name} against {base}:<ul>{listed}{tail}</ul></li>")
+    return (
+        f"<p>Differences from the baseline <b>{base}</b> whose 95% interval (paired by "
+        "replication) excludes 0, largest relative change first; per run, after warm-up.</p>"
+        f"<ul>{''.join(items)}</ul>"
+    )
 
 
-def _estimate(e: Estimate | None) -> str:
+fmt = number  # the report's numbers: thousands separated, three significant digits when small
+
+
+def _estimate(e: Estimate | None, scale: Scale, difference: bool = False) -> str:
     if e is None or e.n == 0:
         return "&ndash;"
-    return f"<b>{fmt(e.mean)}</b> <small>[{fmt(e.low)}, {fmt(e.high)}]</small>"
+    if not e.available:
+        return f'<span class="na" title="{escape(e.absent, quote=True)}">n/a</span>'
+    show = signed if difference else number
+    head = f"<b>{show(scale(e.mean))}</b>"
+    if not e.has_interval:
+        return f'{head} <br><small class="na" title="one replication has no interval">± n/a</small>'
+    if e.low == e.high:  # every replication agreed
+        return head
+    return f"{head}<br><small>[{show(scale(e.low))}, {show(scale(e.high))}]</small>"
 
 
-def _best(estimates: list[Estimate | None], better: str) -> tuple[int | None, bool]:
-    """Index of the best mean, and whether its CI overlaps no other variant's."""
-    scored = [(i, e) for i, e in enumerate(estimates) if e is not None and math.isfinite(e.mean)]
-    if better not in ("lower", "higher") or len(scored) < 2:
-        return None, False
-    sign = 1 if better == "lower" else -1
-    i, top = min(scored, key=lambda pair: sign * pair[1].mean)
-    if any(e.mean == top.mean for j, e in scored if j != i):
-        return None, False  # a tie has no best
-    return i, not any(top.overlaps(e) for j, e in scored if j != i)
+def _highlight(d: Estimate | None, better: str) -> str:
+    """The class of a Δ cell: better or worse when its interval excludes 0, else none."""
+    if d is None or not d.excludes_zero():
+        return ""
+    if better not in ("lower", "higher"):
+        return ' class="differs"'
+    good = (d.mean > 0) == (better == "higher")
+    return ' class="better"' if good else ' class="worse"'
 
 
 def _variants_table(study: StudyResult) -> str:

@@ -18,8 +18,11 @@ PAGE = Template("""<!doctype html>
   th, td { border-bottom: 1px solid #dde1e8; padding: .3rem .6rem; text-align: left;
            vertical-align: top; }
   thead th { background: #f3f5f9; }
-  #kpi-table td { white-space: nowrap; } #kpi-table small { color: #5a6272; }
-  .best { background: #e4f4e8; }
+  #kpi-table td, #kpi-table thead th { white-space: nowrap; font-size: 12px; }
+  #kpi-table small { color: #5a6272; }
+  .better { background: #e4f4e8; } .worse { background: #fbe5e4; } .differs { background: #eef0f6; }
+  .na { color: #8a90a0; }
+  #summary { background: #fffbe8; border-left: 4px solid #e0c250; padding: .2rem 1rem; }
   .error { color: #a4262c; }
   figure { margin: 1.2rem 0 2rem; } figure img { max-width: 100%; height: auto; }
   figcaption { color: #5a6272; font-size: 13px; }
@@ -30,10 +33,11 @@ PAGE = Template("""<!doctype html>
 <h1>$scenario</h1>
 <p class="meta">$meta</p>
 <p>$description</p>
+<section id="summary"><h2>What this study found</h2>$summary</section>
 <section class="note" id="how-to-read"><h2>How to read this</h2>$how_to_read</section>
 <h2>Variants</h2>
 $variants
-<h2>KPIs per variant (mean and 95% confidence interval)</h2>
+<h2>KPIs per variant (mean, 95% confidence interval, and difference from the baseline)</h2>
 $kpi_table
 <h2>Topology</h2>
 $topology

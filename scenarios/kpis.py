@@ -15,6 +15,8 @@ from scenarios.results import Kpi
 from simulators.behavior.streams import uniforms
 
 CHANNELS = ("web", "marketplace", "edi", "sales_rep")
+#: The system a channel's KPIs need (sales reps key orders into the hub, through no system).
+CHANNEL_SYSTEM = {"web": "storefront", "marketplace": "marketplace", "edi": "edi_partner"}
 
 CATALOG: list[Kpi] = [
     Kpi("orders_placed", "orders", "neither", "Distinct orders customers placed after warm-up."),
@@ -42,6 +44,7 @@ CATALOG: list[Kpi] = [
         "orders",
         "lower",
         "Extra sales orders a non-idempotent ERP made when a timed-out create was retried.",
+        needs="erp",
     ),
     Kpi("orders_lost", "orders", "lower", "Webhooks whose every delivery attempt failed."),
     Kpi(
@@ -77,9 +80,15 @@ CATALOG: list[Kpi] = [
         "Age of hub events when CRM, BI and finance receive them, mean.",
     ),
     Kpi("message_age_p95", "s", "lower", "Age of delivered events, 95th percentile."),
-    Kpi("message_age_crm", "s", "lower", "Mean age of events delivered to CRM."),
-    Kpi("message_age_bi", "s", "lower", "Mean age of events delivered to BI."),
-    Kpi("message_age_finance", "s", "lower", "Mean age of events delivered to finance."),
+    Kpi("message_age_crm", "s", "lower", "Mean age of events delivered to CRM.", needs="crm"),
+    Kpi("message_age_bi", "s", "lower", "Mean age of events delivered to BI.", needs="bi"),
+    Kpi(
+        "message_age_finance",
+        "s",
+        "lower",
+        "Mean age of events delivered to finance.",
+        needs="finance",
+    ),
     Kpi("retries", "calls", "lower", "System calls retried after a failure."),
     Kpi(
         "dead_letters",
@@ -93,6 +102,7 @@ CATALOG: list[Kpi] = [
         "positions",
         "lower",
         "Stock positions a WMS snapshot found different from the hub's projection.",
+        needs="wms",
     ),
     *[
         Kpi(
@@ -101,10 +111,17 @@ CATALOG: list[Kpi] = [
             "higher",
             f"Stock positions where the available-to-sell the {c} channel sees equals the truth "
             "(WMS on hand less allocations), averaged over samples.",
+            needs=CHANNEL_SYSTEM.get(c),
         )
         for c in CHANNELS
     ],
-    Kpi("edi_chargebacks", "USD", "lower", "Chargebacks for ship notices (856) sent late."),
+    Kpi(
+        "edi_chargebacks",
+        "USD",
+        "lower",
+        "Chargebacks for ship notices (856) sent late.",
+        needs="edi_partner",
+    ),
     Kpi(
         "sla_breaches",
         "documents",

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from scenarios.kpis import KPI_NAMES
-from scenarios.results import StudyResult
+from scenarios.results import Estimate, StudyResult
 
 
 def study_json(study: StudyResult, wall_clock: bool = True) -> str:
@@ -112,14 +112,29 @@ def _write(study: StudyResult, out_dir: Path) -> dict[str, Path]:
     return paths
 
 
-def kpi_table(study: StudyResult) -> dict[str, dict[str, dict[str, float]]]:
-    """variant -> KPI -> {mean, low, high}, for ``--json``."""
-    return {
-        v.name: {
-            k: _finite({"mean": e.mean, "low": e.low, "high": e.high}) for k, e in v.kpis.items()
-        }
-        for v in study.variants
-    }
+def kpi_table(study: StudyResult) -> dict[str, dict[str, dict[str, Any]]]:
+    """variant -> KPI -> {mean, low, high, method}, for ``--json``; every variant but the
+    baseline adds ``difference``: the paired difference from the baseline, with
+    ``significant`` when its interval excludes 0. n/a is null: no interval for one replication,
+    no value at all for a KPI of a system the estate lacks (``absent`` says which)."""
+
+    def row(e: Estimate) -> dict[str, Any]:
+        shown = {"mean": e.mean, "low": e.low, "high": e.high, "method": e.method}
+        if not e.available:
+            shown = {"mean": None, "low": None, "high": None, "method": "none"}
+        if e.absent:
+            shown["absent"] = e.absent
+        return _finite(shown)  # type: ignore[no-any-return]
+
+    table: dict[str, dict[str, dict[str, Any]]] = {}
+    for v in study.variants:
+        table[v.name] = {}
+        for k, e in v.kpis.items():
+            table[v.name][k] = row(e)
+            d = v.differences.get(k)
+            if d is not None:
+                table[v.name][k]["difference"] = {**row(d), "significant": d.excludes_zero()}
+    return table
 
 
 def _finite(value: Any) -> Any:

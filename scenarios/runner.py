@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from scenarios.kpis import CATALOG, KPI_NAMES
+from scenarios.kpis import CATALOG
 from scenarios.problems import Problem
-from scenarios.results import RunResult, StudyResult, VariantSummary
+from scenarios.results import RunResult, StudyResult, summarise_variants
 from scenarios.spec import ScenarioSpec, SpecError, Variant, apply_overrides, scaled
 
 Progress = Callable[[RunResult], None]
@@ -123,14 +123,12 @@ def summarise(
     overrides: dict[str, dict[str, Any]] | None = None,
 ) -> StudyResult:
     overrides = overrides or {v.name: dict(v.overrides) for v in spec.variants}
-    variants = [
-        VariantSummary(
-            name,
-            overrides.get(name, {}),
-            StudyResult.summarize([r for r in runs if r.variant == name], KPI_NAMES),
-        )
-        for name in spec.variant_names()
-    ]
+    names = spec.variant_names()
+    # a KPI of a system the variant's estate lacks is n/a, not the 0 its run recorded
+    systems = {name: {s.kind for s in spec.variant(name).topology.systems} for name in names}
+    variants = summarise_variants(
+        runs, [(name, overrides.get(name, {})) for name in names], CATALOG, systems
+    )
     return StudyResult(
         scenario=spec.name,
         description=spec.description,

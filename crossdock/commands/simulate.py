@@ -107,7 +107,7 @@ def finish(study: StudyResult, spec: ScenarioSpec, out: Path, as_json: bool, rep
     from scenarios.outputs import kpi_table, write_outputs
 
     def draw(where: Path) -> dict[str, Path]:
-        return {"report": write_report(study, where, spec.topology)}
+        return {"report": write_report(study, where, spec.topology, spec)}
 
     paths = write_outputs(study, out, draw if report else None)
     if as_json:
@@ -119,40 +119,66 @@ def finish(study: StudyResult, spec: ScenarioSpec, out: Path, as_json: bool, rep
 
 
 def print_table(study: StudyResult) -> None:
-    """The headline KPIs, one column per variant, each as mean ± the 95% CI's half-width."""
+    """The headline KPIs: a column per variant (mean ± the 95% CI's half-width) and, after each
+    variant but the baseline, its paired difference from the baseline (Δ), starred when its
+    interval excludes 0. n/a: one replication (no interval), or a system the estate lacks."""
     from rich.console import Console
     from rich.table import Table
 
+    from reports.units import scale_for
     from scenarios.kpis import CATALOG
 
     units = {k.name: k.unit for k in CATALOG}
     table = Table(
-        title=f"{study.scenario}: mean ± 95% CI over {study.replications} replication(s)",
-        caption="every KPI, with its interval, is in runs.csv and the report",
+        title=f"{study.scenario}: mean ± 95% CI over {study.replications} replication(s); "
+        f"Δ: paired difference from {study.baseline}",
+        caption="* the difference's 95% interval excludes 0 · every KPI, with its interval, is "
+        "in runs.csv and the report",
     )
     table.add_column("KPI", no_wrap=True)
-    for variant in study.variants:
+    for i, variant in enumerate(study.variants):
         table.add_column(variant.name, justify="right")
+        if i:
+            table.add_column(f"Δ {variant.name}", justify="right")
     for kpi in SHOWN:
         unit = units[kpi]
-        label = kpi.replace("_", " ") + (" (s)" if unit == "s" else "")
-        table.add_row(label, *(_cell(v.kpis[kpi], unit) for v in study.variants))
+        found = [v.kpis[kpi] for v in study.variants]
+        scale = scale_for(unit, [x for e in found for x in (e.mean, e.low, e.high)])
+        label = kpi.replace("_", " ") + (f" ({scale.label})" if unit == "s" else "")
+        cells = []
+        for i, v in enumerate(study.variants):
+            cells.append(_cell(v.kpis[kpi], unit, scale.factor))
+            if i:
+                cells.append(_cell(v.differences[kpi], unit, scale.factor, difference=True))
+        table.add_row(label, *cells)
     console = Console()
     if not console.is_terminal:  # a log or a pipe: as wide as the table needs, nothing folded
-        console.width = max(console.width, 24 + 22 * len(study.variants))
+        console.width = max(console.width, 28 + 20 * (2 * len(study.variants) - 1))
     console.print(table)
 
 
-def _cell(e: Estimate, unit: str) -> str:
-    """``mean ± half-width``, both to the same precision; shares as percentages."""
-    if e.n == 0 or e.mean != e.mean:  # NaN: nothing was measured
+def _cell(e: Estimate, unit: str, factor: float = 1.0, difference: bool = False) -> str:
+    """``mean ± half-width``, both to the same precision; shares as percentages (a difference
+    of shares in points), durations in ``factor`` (1/60: minutes); "± n/a" for one
+    replication, "n/a" for a KPI the estate cannot have. A difference whose interval excludes 0
+    is starred."""
+    if not e.available:
         return "n/a"
-    mean, half, suffix = e.mean, (e.high - e.low) / 2, ""
+    mean, half, suffix = e.mean * factor, (e.high - e.low) / 2 * factor, ""
     if unit == "share":
-        mean, half, suffix = mean * 100, half * 100, "%"
-    places = 0 if abs(mean) >= 100 or (mean == int(mean) and half == 0) else 1
-    text = f"{mean:,.{places}f}{suffix}"
-    return text if half == 0 else f"{text} ± {half:,.{places}f}"
+        mean, half, suffix = e.mean * 100, (e.high - e.low) / 2 * 100, " pp" if difference else "%"
+    whole = mean == int(mean) and (half == 0 or not e.has_interval)
+    places = 0 if abs(mean) >= 100 or whole else 1
+    sign = "+" if difference and mean > 0 else ""
+    text = f"{sign}{mean:,.{places}f}{suffix}"
+    if not e.has_interval:
+        return f"{text} ± n/a"
+    star = "*" if difference and e.excludes_zero() else ""
+    if half == 0:
+        return text + star
+    # the interval of a bounded KPI may lean away from its bound: show the wider side
+    half = max(e.high - e.mean, e.mean - e.low) * (100 if unit == "share" else factor)
+    return f"{text} ± {half:,.{places}f}{star}"
 
 
 REPLICATIONS_HELP = "Replications per variant, all in one estate (default: the scenario's)."

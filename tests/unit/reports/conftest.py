@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from scenarios.results import Kpi, RunResult, StudyResult, VariantSummary
+from scenarios.results import Kpi, RunResult, StudyResult, summarise_variants
 from scenarios.topology import TopologySpec
 
 CATALOG = [
@@ -61,18 +61,17 @@ def run(variant: str, replication: int) -> RunResult:
 
 def build_study(sweep: bool = False) -> StudyResult:
     runs = [run(v, r) for v in VARIANTS for r in range(3)]
-    names = [k.name for k in CATALOG]
     every = {"events": None, "batch_15min": 900, "batch_60min": 3600}
-    variants = [
-        VariantSummary(
+    overrides = [
+        (
             v,
             {"topology.flows.ats.pattern": "event"}
             if v == "events"
             else {"topology.flows.ats.every": every[v]},
-            StudyResult.summarize([r for r in runs if r.variant == v], names),
         )
         for v in VARIANTS
     ]
+    variants = summarise_variants(runs, overrides, CATALOG)
     study = StudyResult(
         scenario="inventory_sync_at_peak",
         description="Peak day (8x spike): inventory sync by events <against> batches.",

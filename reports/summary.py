@@ -1,0 +1,58 @@
+"""What a study found, in words: each variant's differences from the baseline that chance does not
+explain (the paired difference's 95% interval excludes 0), in the units people read."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reports.units import Scale, number, scale_for
+
+if TYPE_CHECKING:
+    from scenarios.results import Estimate, Kpi, StudyResult, VariantSummary
+
+SHOWN = 6  # differences named per variant; the table has the rest
+
+
+def findings(study: StudyResult, variant: VariantSummary, catalog: list[Kpi]) -> list[str]:
+    """Sentences, largest relative change first, for the KPIs where ``variant`` differs."""
+    base = study.variants[0]
+    found = []
+    for kpi in catalog:
+        d = variant.differences.get(kpi.name)
+        b = base.kpis.get(kpi.name)
+        if d is None or b is None or not d.excludes_zero():
+            continue
+        relative = abs(d.mean) / max(abs(b.mean), 1e-12) if b.available else 0.0
+        found.append((-relative, kpi.name, sentence(kpi, d, b)))
+    return [text for *_, text in sorted(found)]
+
+
+def sentence(kpi: Kpi, d: Estimate, base: Estimate) -> str:
+    """E.g. "duplicate orders 285 more (264 to 305 orders; baseline 0), worse"."""
+    scale = scale_for(kpi.unit, [d.mean])
+    up = d.mean > 0
+    if scale.points:
+        how, unit = ("higher" if up else "lower"), "points"
+        said = f"{number(abs(scale(d.mean)))} percentage points {how}"
+    elif kpi.unit == "s":
+        how, unit = ("longer" if up else "shorter"), scale.label
+        said = f"{number(abs(scale(d.mean)))} {unit} {how}"
+    else:
+        how, unit = ("more" if up else "fewer"), scale.label
+        said = f"{number(abs(scale(d.mean)))} {unit} {how}".replace("  ", " ")
+    verdict = ""
+    if kpi.better in ("lower", "higher"):
+        verdict = ", better" if (kpi.better == "higher") == up else ", worse"
+    interval = f"{_signed(scale, d.low)} to {_signed(scale, d.high)} {unit}"
+    baseline = _baseline(scale_for(kpi.unit, [base.mean]), base)
+    return f"{kpi.name.replace('_', ' ')} {said} ({interval}; baseline {baseline}){verdict}"
+
+
+def _signed(scale: Scale, value: float) -> str:
+    shown = scale(value)
+    return ("+" if shown > 0 else "") + number(shown)
+
+
+def _baseline(scale: Scale, base: Estimate) -> str:
+    unit = "%" if scale.points else f" {scale.label}"
+    return f"{number(scale(base.mean))}{unit}".rstrip()
