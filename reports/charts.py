@@ -23,6 +23,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
+from reports.timeline import draw_marks
 from reports.units import duration, scale_for
 
 if TYPE_CHECKING:
@@ -148,10 +149,17 @@ def ats_chart(study: StudyResult, path: Path, marks: Timeline | None = None) -> 
 
 def latency_chart(study: StudyResult, path: Path) -> Path | None:
     """Empirical CDFs of order-capture and order-to-invoice latency, a line per variant."""
-    fig, axes = plt.subplots(1, len(LATENCIES), figsize=(11, 3.8))
+    having = {
+        key: label
+        for key, label in LATENCIES.items()
+        if any(run.latencies.get(key) for run in study.runs)
+    }
+    if not having:
+        return None
+    fig, axes = plt.subplots(1, len(having), figsize=(5.5 * len(having), 3.8), squeeze=False)
     palette = colours(study)
     drew_any = False
-    for ax, (key, label) in zip(axes, LATENCIES.items(), strict=True):
+    for ax, (key, label) in zip(axes.flat, having.items(), strict=True):
         drawn = False
         for v in study.variants:
             sample = np.sort(
@@ -321,48 +329,9 @@ def _drawable(study: StudyResult, kpi: str) -> bool:
     return any(e is not None and e.available and (e.mean != 0 or e.high != 0) for e in found)
 
 
-MARK_COLOURS = {"spike": "#f5a623", "outage": "#d0021b", "degradation": "#9b59b6"}
-
-
-def _mark(ax: Axes, marks: Timeline) -> None:
-    """Shade the warm-up, band each spike and fault, draw the horizon's end as a line."""
-    if marks.warm_up > 0:
-        ax.axvspan(0, marks.warm_up / 3600, color="#999999", alpha=0.18, linewidth=0)
-        ax.text(
-            0.004,
-            0.97,
-            "warm-up",
-            transform=ax.get_xaxis_transform(),
-            fontsize=7,
-            va="top",
-            color="#555555",
-        )
-    for i, span in enumerate(marks.spans):
-        colour = MARK_COLOURS.get(span.kind, "#777777")
-        ax.axvspan(span.start / 3600, span.end / 3600, color=colour, alpha=0.15, linewidth=0)
-        ax.text(
-            span.start / 3600,
-            0.97 - 0.08 * (i % 3),
-            " " + span.label,
-            fontsize=7,
-            transform=ax.get_xaxis_transform(),
-            va="top",
-            color=colour,
-        )
-    ax.axvline(marks.horizon_end / 3600, color="#333333", linestyle=":", linewidth=1)
-    ax.text(
-        marks.horizon_end / 3600,
-        0.03,
-        " horizon ends: orders stop",
-        fontsize=7,
-        transform=ax.get_xaxis_transform(),
-        color="#333333",
-    )
-
-
 def _finish_series(ax: Axes, drawn: bool, ylabel: str, marks: Timeline | None = None) -> None:
     if marks is not None:
-        _mark(ax, marks)
+        draw_marks(ax, marks)
     ax.set_xlabel("simulated hours")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)

@@ -177,9 +177,10 @@ def kpi_table(study: StudyResult) -> str:
             f"<td>{arrow}</td>{''.join(cells)}</tr>"
         )
     return (
-        f'<table id="kpi-table"><thead><tr><th scope="col">KPI</th><th scope="col">unit</th>'
+        '<div class="wide"><table id="kpi-table"><thead><tr>'
+        '<th scope="col">KPI</th><th scope="col">unit</th>'
         f'<th scope="col">better</th>{"".join(head)}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -253,7 +254,7 @@ def _variants_table(study: StudyResult) -> str:
         )
     return (
         '<table id="variants"><thead><tr><th>variant</th><th>overrides</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

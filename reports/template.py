@@ -19,7 +19,7 @@ PAGE = Template("""<!doctype html>
            vertical-align: top; }
   thead th { background: #f3f5f9; }
   #kpi-table td, #kpi-table thead th { white-space: nowrap; font-size: 12px; }
-  #kpi-table small { color: #5a6272; }
+  #kpi-table small { color: #5a6272; } .wide { overflow-x: auto; }
   .better { background: #e4f4e8; } .worse { background: #fbe5e4; } .differs { background: #eef0f6; }
   .na { color: #8a90a0; }
   #summary { background: #fffbe8; border-left: 4px solid #e0c250; padding: .2rem 1rem; }

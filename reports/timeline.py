@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
     from scenarios.results import StudyResult
     from scenarios.spec import ScenarioSpec
 
@@ -51,3 +53,42 @@ def timeline(study: StudyResult, spec: ScenarioSpec) -> Timeline:
             label += f" ({', '.join(having)})"
         spans.append(Span(kind, label, start, end))
     return Timeline(warm_up, warm_up + horizon, tuple(spans))
+
+
+MARK_COLOURS = {"spike": "#f5a623", "outage": "#d0021b", "degradation": "#9b59b6"}
+
+
+def draw_marks(ax: Axes, marks: Timeline) -> None:
+    """Shade the warm-up, band each spike and fault, draw the horizon's end as a line."""
+    if marks.warm_up > 0:
+        ax.axvspan(0, marks.warm_up / 3600, color="#999999", alpha=0.18, linewidth=0)
+        ax.text(
+            0.004,
+            0.97,
+            "warm-up",
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            va="top",
+            color="#555555",
+        )
+    for i, span in enumerate(marks.spans):
+        colour = MARK_COLOURS.get(span.kind, "#777777")
+        ax.axvspan(span.start / 3600, span.end / 3600, color=colour, alpha=0.15, linewidth=0)
+        ax.text(
+            span.start / 3600,
+            0.97 - 0.08 * (i % 3),
+            " " + span.label,
+            fontsize=7,
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            color=colour,
+        )
+    ax.axvline(marks.horizon_end / 3600, color="#333333", linestyle=":", linewidth=1)
+    ax.text(
+        marks.horizon_end / 3600,
+        0.03,
+        " horizon ends: orders stop",
+        fontsize=7,
+        transform=ax.get_xaxis_transform(),
+        color="#333333",
+    )

@@ -54,7 +54,7 @@ def number(x: float) -> str:
     if abs(x) >= 1000:
         return f"{x:,.0f}"
     if abs(x) >= 100:
-        return f"{x:.1f}"
+        return f"{x:.0f}" if x == int(x) else f"{x:.1f}"
     return f"{x:.3g}"
 
 
