@@ -72,6 +72,13 @@ class OrderPublic(BaseModel):
     releases: list[ReleasePublic]
     shipments: int
     invoices: list[str]
+    erp_order_number: str | None = Field(
+        default=None,
+        description="The ERP's number for the sales order, once the ERP has committed it",
+    )
+    cancel_requested: bool = Field(
+        default=False, description="A cancel went to the ERP, which has yet to confirm it"
+    )
 
 
 class OrderSummary(BaseModel):

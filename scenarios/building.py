@@ -31,6 +31,7 @@ def build_hub(spec: ScenarioSpec, estate: Estate, seed: int) -> Hub:
         retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
         check_duplicates=spec.hub.idempotency,
         sourcing=spec.hub.sourcing,
+        order_ownership=spec.hub.order_ownership,
     )
     return Hub(config, HubState(inventory=inventory))
 

@@ -26,7 +26,7 @@ _BY_KIND = {"edi_partner": "edi", "erp": "erp", "tms": "tms", "finance": "financ
 
 
 def problems(spec: ScenarioSpec) -> list[Problem]:
-    return _behaviours(spec) + _faults(spec) + _ownership(spec)
+    return _behaviours(spec) + _faults(spec) + _ownership(spec) + _order_owner(spec)
 
 
 def run_systems(spec: ScenarioSpec) -> list[str]:
@@ -152,3 +152,27 @@ def _ownership(spec: ScenarioSpec) -> list[Problem]:
                 )
             )
     return found
+
+
+def _order_owner(spec: ScenarioSpec) -> list[Problem]:
+    """The system of record for orders follows ``hub.order_ownership``: with ``erp`` the
+    topology's owner of ``orders`` is the ERP, with ``hub`` the hub."""
+    wanted = spec.hub.order_ownership
+    systems = spec.topology.systems
+    owner = next(((i, s) for i, s in enumerate(systems) if "orders" in s.owns), None)
+    if owner is None or owner[1].kind == wanted:
+        return []
+    index, system = owner
+    should = [s.name for s in systems if s.kind == wanted]
+    loc = ("topology", "systems", index, "owns")
+    return [
+        Problem(
+            loc,
+            dotted(loc),
+            f"{system.name!r} owns 'orders', but hub.order_ownership is {wanted!r}: the "
+            f"system of record for orders is the {wanted}"
+            + (f" ({should[0]!r})" if should else "")
+            + "; move 'orders' to its owns, or set hub.order_ownership",
+            list(system.owns),
+        )
+    ]

@@ -35,7 +35,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from reference.hub.state import Sourcing
+from reference.hub.state import OrderOwnership, Sourcing
 from scenarios import checks, yamlsource
 from scenarios.durations import Duration, Positive
 from scenarios.overrides import STUDY_WIDE, NoSuchItem, set_path, unschedule
@@ -76,6 +76,11 @@ class HubPolicy(_Spec):
     """Snapshot reconciliation of event-fed inventory; batch-fed inventory is all snapshots."""
     sourcing: Sourcing = "first_fit"
     """Which node fills a line: ``first_fit`` or ``fewest_nodes`` (see ``HubConfig``)."""
+    order_ownership: OrderOwnership = "erp"
+    """Who is the system of record for commercial orders. ``erp``: the hub releases to a
+    warehouse only after the ERP has committed the sales order, and cancels in the ERP first.
+    ``hub``: the hub releases at once and only tells the ERP. The topology's owner of
+    ``orders`` must be a system of that kind."""
     capture_sla: Positive = 30.0
     saga_retention: Positive = 3600.0
     """How long a finished order stays in the hub's working state (and its number in the
@@ -211,6 +216,37 @@ class ScenarioSpec(_Spec):
     replications: int = Field(default=5, ge=1, le=10_000)
     seed: int = Field(default=7, ge=0)
     variants: list[Variant] = []
+
+    @model_validator(mode="before")
+    @classmethod
+    def _orders_follow_ownership(cls, data: Any) -> Any:
+        """The system of record for ``orders`` and ``hub.order_ownership`` say one thing. Set,
+        the option moves ``orders`` to the owns of the first system of its kind; unset, it is
+        read from the topology (a hub that owns orders is hub-owned mode, else the ERP)."""
+        if not isinstance(data, dict) or not isinstance(data.get("topology"), dict):
+            return data
+        systems = data["topology"].get("systems")
+        hub = data.get("hub", {})
+        if not isinstance(systems, list) or not all(isinstance(x, dict) for x in systems):
+            return data
+        if not isinstance(hub, dict):
+            return data
+        owner = next((x for x in systems if "orders" in (x.get("owns") or ())), None)
+        wanted = hub.get("order_ownership")
+        if wanted is None:
+            wanted = "hub" if owner is not None and owner.get("kind") == "hub" else "erp"
+            return {**data, "hub": {**hub, "order_ownership": wanted}}
+        target = next((x for x in systems if x.get("kind") == wanted), None)
+        if target is None or target is owner:
+            return data  # nothing of that kind to own it: checks.py says so
+        moved = []
+        for system in systems:
+            owns = [d for d in (system.get("owns") or ()) if d != "orders"]
+            if system is target:
+                owns = ["orders", *owns]
+            moved.append({**system, "owns": owns} if "owns" in system or owns else system)
+        topology = {**data["topology"], "systems": moved}
+        return {**data, "topology": topology}
 
     @model_validator(mode="after")
     def _variant_names_unique(self) -> ScenarioSpec:

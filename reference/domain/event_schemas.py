@@ -53,6 +53,21 @@ class OrderRejected(EventData):
     reasons: Annotated[list[str], Field(min_length=1)]
 
 
+class SalesOrderCommitted(EventData):
+    erp_order_number: Identifier
+    """The ERP's number for the sales order: the ERP, system of record, has committed it."""
+
+
+class SalesOrderRejected(EventData):
+    reason: str
+    """Why the ERP refused the sales order after the hub had accepted the order."""
+
+
+class OrderCancelRequested(EventData):
+    reason: str
+    """The cancel went to the ERP; OrderCancelled follows when the ERP confirms it."""
+
+
 class LineAllocated(EventData):
     line_no: LineNo
     sku: Sku
@@ -228,6 +243,9 @@ _EMITTED: dict[EventType, type[EventData]] = {
     E.ORDER_RECEIVED: OrderReceived,
     E.ORDER_ACCEPTED: OrderAccepted,
     E.ORDER_REJECTED: OrderRejected,
+    E.SALES_ORDER_COMMITTED: SalesOrderCommitted,
+    E.SALES_ORDER_REJECTED: SalesOrderRejected,
+    E.ORDER_CANCEL_REQUESTED: OrderCancelRequested,
     E.LINE_ALLOCATED: LineAllocated,
     E.LINE_BACKORDERED: LineBackordered,
     E.ORDER_SPLIT: OrderSplit,

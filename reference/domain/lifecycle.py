@@ -27,6 +27,7 @@ class State(StrEnum):
     INVOICED = "invoiced"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    ERP_REJECTED = "erp_rejected"  # the ERP, system of record, refused the sales order
 
 
 class Msg(StrEnum):
@@ -39,6 +40,7 @@ class Msg(StrEnum):
     INVOICE = "invoice"
     CLOSE = "close"
     CANCEL = "cancel"
+    ERP_REJECT = "erp_reject"
 
 
 Table = Mapping[State, Mapping[Msg, State]]
@@ -53,8 +55,13 @@ _FLOW: Final[Table] = {
         M.SHIP: S.SHIPPED,
         M.BACKORDER: S.BACKORDERED,  # every allocated unit short-picked, nothing shipped
         M.CANCEL: S.CANCELLED,
+        M.ERP_REJECT: S.ERP_REJECTED,  # the ERP refused the sales order before any release
     },
-    S.BACKORDERED: {M.ALLOCATE: S.ALLOCATED, M.CANCEL: S.CANCELLED},
+    S.BACKORDERED: {
+        M.ALLOCATE: S.ALLOCATED,
+        M.CANCEL: S.CANCELLED,
+        M.ERP_REJECT: S.ERP_REJECTED,
+    },
     S.PARTIALLY_SHIPPED: {
         M.SHIP_PARTIAL: S.PARTIALLY_SHIPPED,
         M.SHIP: S.SHIPPED,

@@ -29,7 +29,7 @@ from reference.hub.effects import (
     SystemCallFailed,
     SystemReplied,
 )
-from reference.hub.protocol import Operation, shipment_wait_id
+from reference.hub.protocol import FailureKind, Operation, shipment_wait_id
 from reference.hub.retry import jitter
 from reference.hub.state import HubConfig, HubState, OrderSaga, stock_subject
 
@@ -89,7 +89,9 @@ class Hub:
         )
 
     def _cancel(self, message: CancelOrder, now: float) -> Decision:
-        return orders.cancel(self.state, self.saga(message.order_id), message, now)
+        return orders.request_cancel(
+            self.state, self.config, self.saga(message.order_id), message, now
+        )
 
     def _replied(self, message: SystemReplied, now: float) -> Decision:
         call = message.call
@@ -110,7 +112,11 @@ class Hub:
             return orders.shipped(self.state, saga, node, body, now)
         if operation == Operation.POST_INVOICE:
             return orders.invoiced(self.state, saga, body, now)
-        return Decision()  # acknowledgements: create_sales_order, record_invoice
+        if operation == Operation.CREATE_SALES_ORDER:
+            return orders.committed(self.state, self.config, saga, body, now)
+        if operation == Operation.CANCEL_SALES_ORDER:
+            return orders.cancel_confirmed(self.state, saga, now)
+        return Decision()  # acknowledgements: record_invoice
 
     def _confirmed(self, message: ConfirmShipment, now: float) -> Decision:
         saga = self.saga(message.order_id)
@@ -128,6 +134,13 @@ class Hub:
         saga = self.state.orders.get(call.order_id)
         if saga is None or call.call_id not in saga.pending_calls:
             return Decision()
+        if (
+            message.kind is FailureKind.REFUSED
+            and call.operation == Operation.CREATE_SALES_ORDER
+            and self.config.order_ownership == "erp"
+        ):
+            saga.pending_calls.discard(call.call_id)
+            return orders.rejected(self.state, saga, message.detail or "refused by the ERP", now)
         draw = jitter(self.config.seed, call.call_id, call.attempt)
         wait = self.config.retry.delay(call.attempt, message.kind, message.retry_after, draw)
         if wait is not None:

@@ -19,6 +19,7 @@ class Operation(StrEnum):
 
     CHECK_ORDER = "check_order"  # erp: customer, contract prices, credit, ship-to restrictions
     CREATE_SALES_ORDER = "create_sales_order"  # erp: the system of record takes the order
+    CANCEL_SALES_ORDER = "cancel_sales_order"  # erp: the system of record cancels it first
     RATE = "rate"  # tms: a carrier for one node's part of the order
     RELEASE = "release"  # wms:<node>: pick and ship that part
     POST_INVOICE = "post_invoice"  # erp: invoice one shipment

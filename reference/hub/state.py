@@ -25,6 +25,7 @@ from reference.hub.rejection import Rejection
 from reference.hub.retry import RetryPolicy
 
 Sourcing = Literal["first_fit", "fewest_nodes"]
+OrderOwnership = Literal["erp", "hub"]
 
 
 def stock_subject(node: str, sku: str) -> str:
@@ -85,6 +86,8 @@ class OrderSaga:
     shipments: int = 0
     event_count: int = 0
     reasons: list[Rejection] = field(default_factory=list)
+    erp_order_number: str | None = None  # set when the ERP commits the sales order
+    cancel_reason: str | None = None  # a cancel asked of the ERP, not yet confirmed by it
     # facts for the report, kept as they happen so nothing has to be replayed to count them
     was_split: bool = False
     was_partially_shipped: bool = False
@@ -125,7 +128,12 @@ class HubConfig:
     that can fill more of its lines whole come first, so orders split less and the
     best-stocked node takes more of the work. It is a ranking, not a search: it does not look
     for the smallest set of nodes that covers the order, so an order can still split more
-    than it must. Lines no node can fill whole are split across nodes in the same order."""
+    than it must. Lines no node can fill whole are split across nodes in the same order.
+
+    ``order_ownership`` says who is the system of record for commercial orders. ``erp``: the
+    hub allocates at capture but releases to a warehouse only after the ERP has committed the
+    sales order, and a cancel goes to the ERP first. ``hub``: the hub releases at once and only
+    tells the ERP, for estates that really work that way."""
 
     nodes: tuple[str, ...]
     retry: RetryPolicy = field(default_factory=RetryPolicy)
@@ -133,6 +141,7 @@ class HubConfig:
     check_duplicates: bool = True
     check_credit: bool = True
     sourcing: Sourcing = "first_fit"
+    order_ownership: OrderOwnership = "erp"
 
 
 @dataclass(slots=True)

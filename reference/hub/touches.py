@@ -52,8 +52,16 @@ def order_of(message: Message) -> str | None:
 # Replies whose handling may allocate, ship or release stock, or move the customer's exposure
 # (accepting an order, a shipment, an invoice that closes the order).
 _REPLIES_TOUCHING_EXPOSURE = frozenset(
-    {Operation.CHECK_ORDER, Operation.RELEASE, Operation.POST_INVOICE}
+    {
+        Operation.CHECK_ORDER,
+        Operation.RELEASE,
+        Operation.POST_INVOICE,
+        Operation.CREATE_SALES_ORDER,  # a committed order with nothing to ship closes
+        Operation.CANCEL_SALES_ORDER,  # the ERP cancelled: stock and exposure are given back
+    }
 )
+# Replies and refusals that may give back every unit the order holds, at any node.
+_EVERYWHERE = frozenset({Operation.CHECK_ORDER, Operation.CANCEL_SALES_ORDER})
 
 
 def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touches:
@@ -84,10 +92,14 @@ def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touc
         operation = message.call.operation
         if operation not in _REPLIES_TOUCHING_EXPOSURE:
             return Touches(order_id)
-        if operation == Operation.CHECK_ORDER:
+        if operation in _EVERYWHERE:
             return Touches(order_id, exposure=customer, positions=everywhere)
         if operation == Operation.RELEASE:
             node = str(message.call.payload["node"])
             return Touches(order_id, exposure=customer, positions=tuple((node, s) for s in skus))
         return Touches(order_id, exposure=customer)
-    return Touches(order_id)  # failures, retries and replays only re-issue or park a call
+    if isinstance(message, SystemCallFailed) and (
+        message.call.operation == Operation.CREATE_SALES_ORDER
+    ):  # the ERP refusing the sales order gives back the order's stock and exposure
+        return Touches(order_id, exposure=customer, positions=everywhere)
+    return Touches(order_id)  # other failures, retries and replays only re-issue or park a call

@@ -33,6 +33,7 @@ from reference.domain.lifecycle import State
 from reference.domain.model import Order
 from reference.hub import (
     CallSystem,
+    CancelOrder,
     FailureKind,
     HubConfig,
     Message,
@@ -126,13 +127,33 @@ class HubRuntime:
         Returns the saga as stored; it is still ``received`` if ERP did not answer in time (the
         call and its retries go on; a retry of the request picks the result up).
         """
+        return await self._settle(
+            order_id,
+            PlaceOrder(order, order_id, correlation_id),
+            lambda saga: saga["state"] == State.RECEIVED.value,
+        )
+
+    async def cancel(self, order_id: str, reason: str) -> dict[str, Any] | None:
+        """Cancel the order and, when its cancel went to the ERP first, see the ERP's answer
+        through within the order deadline. A cancel still with the ERP shows as
+        ``cancel_requested`` on the saga; the ERP's answer finishes it."""
+        return await self._settle(
+            order_id,
+            CancelOrder(order_id, reason),
+            lambda saga: saga.get("cancel_reason") is not None,
+        )
+
+    async def _settle(
+        self, order_id: str, message: Message, waiting: Callable[[dict[str, Any]], bool]
+    ) -> dict[str, Any] | None:
+        """Apply ``message``, then wait while ``waiting(saga)`` holds, up to the deadline."""
         changed = self._watched[order_id] = asyncio.Event()
         try:
-            applied = await self.apply(PlaceOrder(order, order_id, correlation_id))
+            applied = await self.apply(message)
             saga = applied.sagas.get(order_id)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.settings.order_deadline
-            while saga is not None and saga["state"] == State.RECEIVED.value:
+            while saga is not None and waiting(saga):
                 remaining = deadline - loop.time()
                 if remaining <= 0:
                     break

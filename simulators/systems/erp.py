@@ -31,12 +31,15 @@ class Erp:
     name: str = "erp"
     sales_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cancelled: set[str] = field(default_factory=set)
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if operation == Operation.CHECK_ORDER:
             return self._check(payload)
         if operation == Operation.CREATE_SALES_ORDER:
             return self._create(payload)
+        if operation == Operation.CANCEL_SALES_ORDER:
+            return self._cancel(payload)
         if operation == Operation.POST_INVOICE:
             return self._post_invoice(payload)
         raise unsupported(self.name, operation)
@@ -64,10 +67,24 @@ class Erp:
 
     def _create(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         order_id = str(payload["order_id"])
+        customer = self.customers.get(str(payload["customer_id"]))
+        if order_id not in self.sales_orders and (customer is None or customer.blocked):
+            # put on hold between the hub's check and the sales order: the ERP refuses it
+            raise Rejected(
+                self.name,
+                "create_sales_order",
+                f"customer {payload['customer_id']} is on credit hold",
+            )
         copies = self.sales_orders.setdefault(order_id, [])
         if not copies or not self.idempotent:
             copies.append(dict(payload))
         return {"erp_order": f"ERP-{order_id}", "copies": len(copies)}
+
+    def _cancel(self, payload: Mapping[str, Any]) -> dict[str, Any]:
+        """Cancelling is idempotent; the ERP's copies are kept, marked cancelled."""
+        order_id = str(payload["order_id"])
+        self.cancelled.add(order_id)
+        return {"erp_order": f"ERP-{order_id}", "status": "cancelled"}
 
     def _post_invoice(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         shipment_id = str(payload["shipment_id"])

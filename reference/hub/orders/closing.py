@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from reference.domain.events import EventType as E
 from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState, State
-from reference.hub.effects import CancelOrder, Decision
+from reference.hub.effects import Decision
 from reference.hub.state import HubState, OrderSaga
 
 
@@ -50,7 +50,19 @@ def release_exposure(state: HubState, saga: OrderSaga, amount: Decimal) -> None:
         state.exposure[saga.customer_id] = state.exposure.get(saga.customer_id, Decimal(0)) - amount
 
 
-def cancel(state: HubState, saga: OrderSaga, command: CancelOrder, now: float) -> Decision:
+def undo_allocations(state: HubState, saga: OrderSaga) -> None:
+    """Give back every unit the order holds and cancel its planned parts and its exposure."""
+    for release in saga.releases.values():
+        release.move(ReleaseMsg.CANCEL)
+    for line in saga.lines.values():
+        for node, qty in line.allocated.items():
+            state.inventory.release(node, line.sku, qty)
+        line.allocated.clear()
+    saga.releases.clear()
+    release_exposure(state, saga, saga.value())
+
+
+def cancel_now(state: HubState, saga: OrderSaga, reason: str, now: float) -> Decision:
     """Cancel an order that no warehouse holds yet; IllegalTransition past that point."""
     if saga.state not in (State.RECEIVED, State.ACCEPTED, State.ALLOCATED, State.BACKORDERED):
         saga.move(Msg.CANCEL)  # raises IllegalTransition naming the state
@@ -61,17 +73,11 @@ def cancel(state: HubState, saga: OrderSaga, command: CancelOrder, now: float) -
         )
     was_accepted = saga.state is not State.RECEIVED
     saga.move(Msg.CANCEL)
-    for release in saga.releases.values():
-        release.move(ReleaseMsg.CANCEL)
+    if was_accepted:
+        undo_allocations(state, saga)
     for line in saga.lines.values():
-        for node, qty in line.allocated.items():
-            state.inventory.release(node, line.sku, qty)
-        line.allocated.clear()
         line.cancelled = line.ordered
         line.backordered = 0
         line.move(Msg.CANCEL)
-    saga.releases.clear()
     saga.pending_calls.clear()
-    if was_accepted:
-        release_exposure(state, saga, saga.value())
-    return Decision(events=[saga.event(E.ORDER_CANCELLED, now, reason=command.reason)])
+    return Decision(events=[saga.event(E.ORDER_CANCELLED, now, reason=reason)])

@@ -12,7 +12,7 @@ from reference.hub import rejection
 from reference.hub.effects import Decision
 from reference.hub.orders.calls import call
 from reference.hub.orders.closing import finish_if_done
-from reference.hub.orders.sourcing import allocate
+from reference.hub.orders.sourcing import allocate, rate_releases
 from reference.hub.protocol import Operation
 from reference.hub.rejection import Rejection
 from reference.hub.state import HubConfig, HubState, LineRecord, OrderSaga
@@ -132,6 +132,9 @@ def checked(
         )
     )
     allocate(state, config, saga, decision, now)
+    if config.order_ownership == "erp":
+        return decision  # nothing goes to a warehouse before the ERP commits the sales order
+    rate_releases(saga, decision)
     if not saga.releases:
         finish_if_done(state, saga, decision, now)
     return decision

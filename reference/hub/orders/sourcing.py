@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reference.domain.events import EventType as E
-from reference.domain.lifecycle import Msg
+from reference.domain.lifecycle import Msg, ReleaseState
 from reference.hub.effects import Decision
 from reference.hub.orders.calls import call
 from reference.hub.protocol import Operation
@@ -14,8 +14,8 @@ def allocate(
     state: HubState, config: HubConfig, saga: OrderSaga, decision: Decision, now: float
 ) -> None:
     """Fill each line from one node when one can take it all, else across nodes in order
-    (the preference order, or for ``fewest_nodes`` sourcing the order's own: see HubConfig),
-    then ask the TMS to rate each node's part."""
+    (the preference order, or for ``fewest_nodes`` sourcing the order's own: see HubConfig).
+    Nothing goes to a warehouse yet: ``rate_releases`` starts that."""
     inventory = state.inventory
     lines = saga.lines.values()
     nodes = list(config.nodes)
@@ -66,7 +66,13 @@ def allocate(
     if len(saga.releases) > 1:
         saga.was_split = True
         decision.events.append(saga.event(E.ORDER_SPLIT, now, nodes=sorted(saga.releases)))
+
+
+def rate_releases(saga: OrderSaga, decision: Decision) -> None:
+    """Ask the TMS to rate each node's planned part: the first step towards a warehouse."""
     for node, release in saga.releases.items():
+        if release.state is not ReleaseState.PLANNED:
+            continue
         units = sum(release.lines.values())
         decision.effects.append(
             call(

@@ -99,6 +99,7 @@ def test_an_order_that_ships_complete_publishes_its_whole_lifecycle_in_order() -
         E.ORDER_ACCEPTED,
         E.LINE_ALLOCATED,
         E.LINE_ALLOCATED,
+        E.SALES_ORDER_COMMITTED,  # the ERP commits the sales order before any warehouse hears
         E.ORDER_RELEASED,
         E.SHIPMENT_CONFIRMED,
         E.INVOICE_REQUESTED,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -15,12 +16,14 @@ from reference.hub import (
     CancellationRefused,
     CancelOrder,
     ConfirmShipment,
+    FailureKind,
     Operation,
     PlaceOrder,
     ReconcileSnapshot,
     RecordMovement,
     Rejection,
     RejectionCode,
+    SystemCallFailed,
     SystemReplied,
     call_id,
 )
@@ -45,6 +48,7 @@ def test_a_valid_order_is_accepted_shipped_invoiced_and_closed(driver_for):
         "OrderAccepted",
         "LineAllocated",
         "LineAllocated",
+        "SalesOrderCommitted",
         "OrderReleased",
         "ShipmentConfirmed",
         "InvoiceRequested",
@@ -215,14 +219,12 @@ def _call_of(saga, operation):
     )
 
 
-def test_cancel_before_release_frees_the_allocation(driver_for):
-    driver = driver_for({(ATL, PIPE): 50})
-    hub = driver.hub
-    hub.decide(PlaceOrder(order((PIPE, 5)), "SO-1", "c"), 0.0)
-    check = hub.saga("SO-1")
-    replied = hub.decide(
+def _accepted(hub, order_id="SO-1"):
+    """Place an order and answer ERP's check: accepted and allocated, nothing yet committed."""
+    hub.decide(PlaceOrder(order((PIPE, 5)), order_id, "c"), 0.0)
+    return hub.decide(
         SystemReplied(
-            _call_of(check, Operation.CHECK_ORDER),
+            _call_of(hub.saga(order_id), Operation.CHECK_ORDER),
             {
                 "customer_known": True,
                 "credit_limit": "1000",
@@ -232,8 +234,120 @@ def test_cancel_before_release_frees_the_allocation(driver_for):
         ),
         1.0,
     )
+
+
+def test_nothing_is_rated_or_released_before_the_erp_commits_the_sales_order(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}).hub
+    replied = _accepted(hub)
+    assert [e.operation for e in replied.effects] == ["create_sales_order"]
     assert hub.state.inventory.position(ATL, PIPE).allocated == 5
-    assert {e.operation for e in replied.effects} == {"create_sales_order", "rate"}
+    committed = hub.decide(
+        SystemReplied(
+            _call_of(hub.saga("SO-1"), Operation.CREATE_SALES_ORDER), {"erp_order": "E9"}
+        ),
+        2.0,
+    )
+    assert [(e.type, dict(e.data)) for e in committed.events] == [
+        ("SalesOrderCommitted", {"erp_order_number": "E9"})
+    ]
+    assert [e.operation for e in committed.effects] == ["rate"]
+    assert hub.saga("SO-1").erp_order_number == "E9"
+
+
+def test_in_hub_owned_mode_the_order_is_rated_at_once_and_the_erp_only_told(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}, order_ownership="hub").hub
+    replied = _accepted(hub)
+    assert [e.operation for e in replied.effects] == ["create_sales_order", "rate"]
+    told = hub.decide(
+        SystemReplied(
+            _call_of(hub.saga("SO-1"), Operation.CREATE_SALES_ORDER), {"erp_order": "E9"}
+        ),
+        2.0,
+    )
+    assert told.events == [] and told.effects == []
+
+
+def test_an_erp_refusing_the_sales_order_rejects_it_and_gives_back_stock_and_credit(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}).hub
+    _accepted(hub)
+    saga = hub.saga("SO-1")
+    refused = hub.decide(
+        SystemCallFailed(
+            _call_of(saga, Operation.CREATE_SALES_ORDER),
+            FailureKind.REFUSED,
+            detail="customer ACME-PLUMBING is on credit hold",
+        ),
+        2.0,
+    )
+    assert [(e.type, dict(e.data)) for e in refused.events] == [
+        ("SalesOrderRejected", {"reason": "customer ACME-PLUMBING is on credit hold"})
+    ]
+    assert refused.effects == []
+    assert saga.state is State.ERP_REJECTED
+    assert [ln.state for ln in saga.lines.values()] == [State.ERP_REJECTED]
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 0
+    assert hub.state.exposure["ACME-PLUMBING"] == 0
+
+
+def test_an_erp_put_on_hold_after_the_check_refuses_the_order_end_to_end(driver_for, erp):
+    driver = driver_for({(ATL, PIPE): 50})
+    hub = driver.hub
+    driver.send(PlaceOrder(order((PIPE, 5)), "SO-1", "c"))  # closes, to start from a real ERP
+    erp.customers["ACME-PLUMBING"] = replace(erp.customers["ACME-PLUMBING"], blocked=True)
+    hub.decide(PlaceOrder(order((PIPE, 5), number="PO-2"), "SO-2", "c"), 0.0)
+    driver.send(
+        SystemReplied(
+            _call_of(hub.saga("SO-2"), Operation.CHECK_ORDER),
+            {"customer_known": True, "credit_limit": "1000", "prices": {PIPE: "12.40"}},
+        )
+    )
+    assert driver.types("SO-2")[-1] == "SalesOrderRejected"
+    assert "OrderReleased" not in driver.types("SO-2")
+    assert hub.saga("SO-2").state is State.ERP_REJECTED
+
+
+def test_a_cancel_goes_to_the_erp_first_and_frees_the_allocation_when_it_confirms(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}).hub
+    _accepted(hub)
+    saga = hub.saga("SO-1")
+    asked = hub.decide(CancelOrder("SO-1", "customer changed their mind"), 2.0)
+    assert [e.type for e in asked.events] == ["OrderCancelRequested"]
+    assert asked.effects == []  # the sales order is still being created
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 5
+    committed = hub.decide(
+        SystemReplied(_call_of(saga, Operation.CREATE_SALES_ORDER), {"erp_order": "E9"}), 3.0
+    )
+    assert [e.type for e in committed.events] == ["SalesOrderCommitted"]
+    (cancel_call,) = committed.effects
+    assert cancel_call.operation == "cancel_sales_order"
+    assert cancel_call.payload["erp_order"] == "E9"
+    done = hub.decide(SystemReplied(cancel_call, {"status": "cancelled"}), 4.0)
+    assert [(e.type, dict(e.data)) for e in done.events] == [
+        ("OrderCancelled", {"reason": "customer changed their mind"})
+    ]
+    assert saga.state is State.CANCELLED
+    assert hub.state.inventory.position(ATL, PIPE).allocated == 0
+    assert hub.state.exposure["ACME-PLUMBING"] == 0
+
+
+def test_a_cancel_of_a_committed_order_ignores_the_rating_it_overtook(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}).hub
+    _accepted(hub)
+    saga = hub.saga("SO-1")
+    committed = hub.decide(
+        SystemReplied(_call_of(saga, Operation.CREATE_SALES_ORDER), {"erp_order": "E9"}), 2.0
+    )
+    (rate,) = committed.effects
+    (cancel_call,) = hub.decide(CancelOrder("SO-1"), 3.0).effects
+    late = hub.decide(SystemReplied(rate, {"carrier": "PARCELCO"}), 4.0)
+    assert late.events == [] and late.effects == []
+    hub.decide(SystemReplied(cancel_call, {"status": "cancelled"}), 5.0)
+    assert saga.state is State.CANCELLED
+
+
+def test_in_hub_owned_mode_a_cancel_before_release_is_immediate(driver_for):
+    hub = driver_for({(ATL, PIPE): 50}, order_ownership="hub").hub
+    _accepted(hub)
     cancelled = hub.decide(CancelOrder("SO-1"), 2.0)
     assert [e.type for e in cancelled.events] == ["OrderCancelled"]
     assert hub.state.inventory.position(ATL, PIPE).allocated == 0
@@ -262,6 +376,7 @@ def test_cancel_once_a_warehouse_holds_the_order_is_refused(driver_for, erp):
         ),
         1.0,
     )
+    hub.decide(SystemReplied(_call_of(saga, Operation.CREATE_SALES_ORDER), {"erp_order": "E"}), 1.5)
     rate = CallSystem(
         call_id("SO-1", Operation.RATE, "tms", ATL),
         "tms",

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from reference.api_v1 import CancelRequest, OrderPublic, OrdersPage
 from reference.domain.lifecycle import State
 from reference.domain.model import Channel, Order, Timestamp
-from reference.hub import CancelOrder
+from reference.hub import UnknownOrder
 from reference.service.api import idempotent
 from reference.service.api.deps import (
     IDEMPOTENCY_KEY_DOC,
@@ -182,7 +182,11 @@ async def cancel_order(
     runtime: RuntimeDep,
     request: Annotated[CancelRequest | None, Body()] = None,
 ) -> Any:
-    """Cancel an order no warehouse holds yet; 409 naming the state when it is too late."""
+    """Cancel an order no warehouse holds yet; 409 naming the state when it is too late. The
+    ERP, system of record, cancels its sales order first; an order whose cancel the ERP has
+    not yet confirmed answers with ``cancel_requested`` set."""
     reason = request.reason if request is not None else "customer request"
-    applied = await runtime.apply(CancelOrder(order_id, reason))
-    return JSONResponse(order_public(applied.sagas[order_id]))
+    saga = await runtime.cancel(order_id, reason)
+    if saga is None:
+        raise UnknownOrder(order_id)
+    return JSONResponse(order_public(saga))

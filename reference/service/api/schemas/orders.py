@@ -49,6 +49,8 @@ def order_public(saga: dict[str, Any]) -> dict[str, Any]:
         ],
         "shipments": saga["shipments"],
         "invoices": list(saga["invoices"]),
+        "erp_order_number": saga.get("erp_order_number"),
+        "cancel_requested": saga.get("cancel_reason") is not None,
     }
 
 
