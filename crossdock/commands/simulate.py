@@ -169,6 +169,7 @@ def _cell(e: Estimate, unit: str, factor: float = 1.0, difference: bool = False)
         mean, half, suffix = e.mean * 100, (e.high - e.low) / 2 * 100, " pp" if difference else "%"
     whole = mean == int(mean) and (half == 0 or not e.has_interval)
     places = 0 if abs(mean) >= 100 or whole else 1
+    mean = mean if round(mean, places) else 0.0  # no "-0.0": rounded to nothing is 0
     sign = "+" if difference and mean > 0 else ""
     text = f"{sign}{mean:,.{places}f}{suffix}"
     if not e.has_interval:

@@ -41,6 +41,7 @@ def test_a_duration_is_shown_in_the_rows_unit():
         (Estimate(284.5, 263.6, 305.4, 4), "orders", "+284 ± 21*"),
         (Estimate(0.026, 0.0242, 0.0278, 4), "share", "+2.6 pp ± 0.2*"),
         (Estimate(-0.2, -0.6, 0.2, 4), "s", "-0.2 ± 0.4"),
+        (Estimate(-0.0004, -0.0012, 0.0004, 4), "share", "0.0 pp ± 0.1"),
     ],
 )
 def test_differences_are_signed_and_starred_when_beyond_chance(difference, unit, shown):
