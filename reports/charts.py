@@ -212,9 +212,9 @@ def sweep_chart(study: StudyResult, path: Path) -> Path | None:
         scale = scale_for(kpi.unit, [v for p in points for v in p[1:]])
         points = [(x, scale(m), scale(lo), scale(hi)) for x, m, lo, hi in points]
         if points:
-            at, mean, low, high = (np.array(c, dtype=float) for c in zip(*points, strict=True))
-            ax.fill_between(at, low, high, alpha=0.25, color="#1f77b4", linewidth=0)
-            ax.plot(at, mean, "o-", color="#1f77b4", markersize=3)
+            at, middle, bottom, top = (np.array(c, dtype=float) for c in zip(*points, strict=True))
+            ax.fill_between(at, bottom, top, alpha=0.25, color="#1f77b4", linewidth=0)
+            ax.plot(at, middle, "o-", color="#1f77b4", markersize=3)
         if not numeric:
             ax.set_xticks(xs, [str(v) for v in values], fontsize=7, rotation=20)
         ax.set_title(kpi.name.replace("_", " "), fontsize=8)

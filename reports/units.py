@@ -10,6 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+
+Shown = TypeVar("Shown", float, np.ndarray)
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,7 +23,7 @@ class Scale:
     factor: float  # shown = stored * factor
     points: bool = False  # a difference of shares is in percentage points
 
-    def __call__(self, value: float) -> float:
+    def __call__(self, value: Shown) -> Shown:
         return value * self.factor
 
 

@@ -9,7 +9,7 @@ per simulated event (series are sampled on a fixed interval, latencies are bound
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -128,7 +128,7 @@ def summarise_variants(
     runs: Sequence[RunResult],
     variants: Sequence[tuple[str, dict[str, Any]]],
     catalog: Sequence[Kpi],
-    systems: dict[str, set[str]] | None = None,
+    systems: Mapping[str, Collection[str]] | None = None,
 ) -> list[VariantSummary]:
     """A summary per (name, overrides), the first being the baseline the others are compared
     with. ``systems`` maps a variant to the kinds of system its estate has; a KPI that
