@@ -97,6 +97,19 @@ class Behavior:
         self._error_throttle = CallOutcome(THROTTLED, THROTTLE_SECONDS, faults.retry_after)
 
     def call(self, now: float, rng: np.random.Generator) -> CallOutcome:
+        """One request: its own outcome, queued at the station if there is one."""
+        outcome = self.serve(now, rng)
+        if outcome.kind != OK and outcome.kind != SERVER_ERROR:
+            return outcome  # refused before any worker took it: down, throttled, timed out
+        duration = outcome.duration
+        if self.station is not None:
+            duration = self.station.admit(now, duration)[1] - now
+        if duration > self.faults.timeout_after:
+            return self._timeout
+        return CallOutcome(outcome.kind, duration)
+
+    def serve(self, now: float, rng: np.random.Generator) -> CallOutcome:
+        """One request's outcome and service time as if a worker were free at ``now``."""
         faults = self.faults
         if faults.is_down(now):
             return _UNAVAILABLE
@@ -109,14 +122,7 @@ class Behavior:
             return self._timeout
         if kind == THROTTLED:
             return self._error_throttle
-        service = self.latency.sample(rng) * faults.slowdown(now)
-        if self.station is not None:
-            duration = self.station.admit(now, service)[1] - now
-        else:
-            duration = service
-        if duration > faults.timeout_after:
-            return self._timeout
-        return CallOutcome(kind, duration)
+        return CallOutcome(kind, self.latency.sample(rng) * faults.slowdown(now))
 
     def pages(self, total_items: int) -> int:
         """Calls needed to read ``total_items``; one call even for an empty or unpaged result."""

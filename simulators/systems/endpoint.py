@@ -6,8 +6,8 @@ result into the message the hub reads. One semantics for every adapter:
 
 - Pagination: a request carrying a list (``skus`` or ``lines``) takes one behaviour call per page
   of ``page_size`` items, one after another; each page needs its own rate-limit token and can fail
-  on its own, failing the request. Only the first page queues at the c-worker station (pages follow
-  on the worker the request holds), so arrivals stay in time order.
+  on its own, failing the request. At a c-worker station the request queues once and holds its
+  worker for every page, until its last page is served or one fails.
 - A model with ``receive(payload)`` is told of a request when it arrives (a WMS reserves the
   released units then), and answers it when its time is up.
 - A timeout is the caller giving up, not the server: the model still does the work. A retried
@@ -53,19 +53,41 @@ class SimulatedSystem:
         payload = call.payload
         items = payload.get("skus") or payload.get("lines") or ()
         pages = behavior.pages(len(items))
-        outcome = behavior.call(now, self.rng)
-        if pages == 1 or outcome.kind != OK:
-            return outcome
-        station, behavior.station = behavior.station, None
-        try:
-            t = now + outcome.duration
-            for _ in range(pages - 1):
-                page = behavior.call(t, self.rng)
-                t += page.duration
-                if page.kind != OK:
-                    return CallOutcome(page.kind, t - now, page.retry_after)
-        finally:
-            behavior.station = station
+        if pages == 1:
+            return behavior.call(now, self.rng)
+        if behavior.station is None:
+            return self._pages(now, pages)
+        return self._pages_on_one_worker(now, pages)
+
+    def _pages(self, now: float, pages: int) -> CallOutcome:
+        """Page after page, each a call of its own; the first failure fails the request."""
+        t = now
+        for _ in range(pages):
+            page = self.behavior.call(t, self.rng)
+            t += page.duration
+            if page.kind != OK:
+                return CallOutcome(page.kind, t - now, page.retry_after)
+        return CallOutcome(OK, t - now)
+
+    def _pages_on_one_worker(self, now: float, pages: int) -> CallOutcome:
+        """The request waits for a worker once and keeps it for every page; the worker is free
+        again when the last page is served or one fails. The caller gives up at timeout_after."""
+        behavior = self.behavior
+        station = behavior.station
+        assert station is not None
+        start = now + station.queue_wait(now)
+        t, failed = start, None
+        for _ in range(pages):
+            page = behavior.serve(t, self.rng)
+            t += page.duration
+            if page.kind != OK:
+                failed = page
+                break
+        station.admit(now, t - start)
+        if t - now > behavior.faults.timeout_after:
+            return CallOutcome(TIMEOUT, behavior.faults.timeout_after)
+        if failed is not None:
+            return CallOutcome(failed.kind, t - now, failed.retry_after)
         return CallOutcome(OK, t - now)
 
     def finish(self, call: CallSystem, outcome: CallOutcome) -> SystemReplied | SystemCallFailed:
