@@ -45,29 +45,41 @@ def topology(
     out: Path = typer.Option(
         Path("out"), "--out", "-o", help="Folder for the picture, <scenario>-topology.png."
     ),
+    variants: list[str] = typer.Option(
+        [],
+        "--variant",
+        "-v",
+        metavar="NAME",
+        help="Analyse and draw this variant's estate instead of the base (repeat for several; "
+        "'all' for every variant). An unknown name is an error listing the scenario's variants.",
+    ),
 ) -> None:
     """Count interfaces, find the critical path, check ownership and draw the estate."""
     from reports.topology import draw
     from scenarios.topology import TopologyError, analyse
 
-    name, spec = _load(scenario)
-    try:
-        report = analyse(spec)
-    except TopologyError as exc:
-        _fail(f"{name}: {exc}")
-    picture = draw(spec, out / f"{name}-topology.png")
-    print_report(Console(), name, spec, report)
-    typer.echo(f"picture: {picture}")
+    for name, spec in _load(scenario, variants):
+        try:
+            report = analyse(spec)
+        except TopologyError as exc:
+            _fail(f"{name}: {exc}")
+        picture = draw(spec, out / f"{name}-topology.png")
+        print_report(Console(), name, spec, report)
+        typer.echo(f"picture: {picture}")
 
 
-def _load(scenario: str) -> tuple[str, TopologySpec]:
-    """The scenario's name (its file's stem) and topology, after the one validation every
-    command runs: an estate that simulate would refuse is refused here too, and the other way
-    round."""
+def _load(scenario: str, variants: list[str]) -> list[tuple[str, TopologySpec]]:
+    """(name, topology) of the base, or of each variant asked for, after the one validation
+    every command runs: an estate that simulate would refuse is refused here too, and the other
+    way round. A variant's picture is named <scenario>-<variant>."""
     from scenarios.spec import SpecError, load_spec, resolve
 
     try:
-        return resolve(scenario).stem, load_spec(scenario).topology
+        stem, spec = resolve(scenario).stem, load_spec(scenario)
+        if not variants:
+            return [(stem, spec.topology)]
+        names = spec.variant_names() if variants == ["all"] else variants
+        return [(f"{stem}-{name}", spec.variant(name).topology) for name in names]
     except SpecError as exc:
         _fail(str(exc))
 

@@ -78,3 +78,21 @@ def test_a_file_without_topology_or_a_missing_scenario_exits_2(tmp_path):
     missing = run("no_such_scenario")
     assert missing.exit_code == 2
     assert "no_such_scenario" in missing.output
+
+
+def test_each_variant_is_counted_and_drawn_on_its_own(tmp_path):
+    result = run("point-to-point-vs-hub", "--variant", "all", "--out", str(tmp_path))
+
+    assert result.exit_code == 0, result.output
+    assert "point-to-point-vs-hub-canonical-hub: 10 systems, 21 flows, style hub" in result.output
+    assert "point-to-point-vs-hub-point-to-point: 9 systems, 24 flows" in result.output
+    for variant in ("canonical-hub", "point-to-point"):
+        picture = tmp_path / f"point-to-point-vs-hub-{variant}-topology.png"
+        assert picture.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_an_unknown_variant_exits_2_listing_the_known_ones(tmp_path):
+    result = run("point-to-point-vs-hub", "--variant", "p2p", "--out", str(tmp_path))
+
+    assert result.exit_code == 2
+    assert "'p2p'" in result.output and "canonical-hub, point-to-point" in result.output
