@@ -141,14 +141,16 @@ def example_order(
     quantity: int = 1,
     customer_index: int = 0,
     channel: str = "web",
+    skus: list[str] | None = None,
+    price_factor: Decimal = Decimal(1),
 ) -> dict[str, Any]:
     """A POST /v1/orders body this estate accepts: a customer in good standing, contract
-    prices, the best-stocked SKUs the customer may buy. The one recipe for a valid order, used
-    by `crossdock example order`, the OpenAPI example and the tests."""
+    prices, the best-stocked SKUs the customer may buy (or ``skus``). The one recipe for a valid
+    order, used by `crossdock example order`, the OpenAPI example, the contract examples and the
+    tests. ``price_factor`` other than 1 prices every line off contract, which ERP refuses."""
     good = [c for c in estate.customers if c.credit_limit >= 100_000]
     customer = good[customer_index % len(good)]
-    stocked = sorted(estate.skus, key=lambda s: -max(estate.stock[n][s] for n in estate.nodes))
-    sellable = [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
+    chosen = skus or sellable_skus(estate, customer)[:lines]
     return {
         "order_number": number,
         "customer_id": customer.customer_id,
@@ -167,8 +169,18 @@ def example_order(
                 "line_no": n,
                 "sku": sku,
                 "quantity": quantity,
-                "unit_price": str(estate.contract_prices[(customer.customer_id, sku)]),
+                "unit_price": str(
+                    (estate.contract_prices[(customer.customer_id, sku)] * price_factor).quantize(
+                        Decimal("0.01")
+                    )
+                ),
             }
-            for n, sku in enumerate(sellable[:lines], start=1)
+            for n, sku in enumerate(chosen, start=1)
         ],
     }
+
+
+def sellable_skus(estate: Estate, customer: Customer) -> list[str]:
+    """SKUs the customer may receive, the best stocked first (ties by code)."""
+    stocked = sorted(estate.skus, key=lambda s: (-max(estate.stock[n][s] for n in estate.nodes), s))
+    return [s for s in stocked if customer.region not in estate.restricted.get(s, ())]
