@@ -120,10 +120,23 @@ class InvoicePosted(EventData):
     currency: CurrencyCode
 
 
+class BackorderAllocated(EventData):
+    line_no: LineNo
+    sku: Sku
+    node: Identifier
+    quantity: Units
+    waited: Annotated[float, Field(ge=0)]
+    """Seconds the units waited for stock."""
+
+
 class BackorderCancelled(EventData):
     line_no: LineNo
     sku: Sku
     quantity: Units
+    reason: Literal["ship_and_cancel", "channel_rule", "customer_preference", "max_age"] | None = (
+        None
+    )
+    """The stated rule that cancelled the backorder (BackorderPolicy); absent before v1 had it."""
 
 
 class OrderClosed(EventData):
@@ -254,6 +267,7 @@ _EMITTED: dict[EventType, type[EventData]] = {
     E.LINE_SHORT_PICKED: LineShortPicked,
     E.INVOICE_REQUESTED: InvoiceRequested,
     E.INVOICE_POSTED: InvoicePosted,
+    E.BACKORDER_ALLOCATED: BackorderAllocated,
     E.BACKORDER_CANCELLED: BackorderCancelled,
     E.ORDER_CLOSED: OrderClosed,
     E.ORDER_CANCELLED: OrderCancelled,

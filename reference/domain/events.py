@@ -35,6 +35,7 @@ class EventType(StrEnum):
     LINE_SHORT_PICKED = "LineShortPicked"
     INVOICE_REQUESTED = "InvoiceRequested"
     INVOICE_POSTED = "InvoicePosted"
+    BACKORDER_ALLOCATED = "BackorderAllocated"
     BACKORDER_CANCELLED = "BackorderCancelled"
     ORDER_CLOSED = "OrderClosed"
     ORDER_CANCELLED = "OrderCancelled"

@@ -51,6 +51,7 @@ _FLOW: Final[Table] = {
     S.RECEIVED: {M.ACCEPT: S.ACCEPTED, M.REJECT: S.REJECTED, M.CANCEL: S.CANCELLED},
     S.ACCEPTED: {M.ALLOCATE: S.ALLOCATED, M.BACKORDER: S.BACKORDERED, M.CANCEL: S.CANCELLED},
     S.ALLOCATED: {
+        M.ALLOCATE: S.ALLOCATED,  # more of a backorder allocated as stock arrives
         M.SHIP_PARTIAL: S.PARTIALLY_SHIPPED,
         M.SHIP: S.SHIPPED,
         M.BACKORDER: S.BACKORDERED,  # every allocated unit short-picked, nothing shipped
@@ -63,10 +64,11 @@ _FLOW: Final[Table] = {
         M.ERP_REJECT: S.ERP_REJECTED,
     },
     S.PARTIALLY_SHIPPED: {
+        M.ALLOCATE: S.PARTIALLY_SHIPPED,  # the waiting rest allocated as stock arrives
         M.SHIP_PARTIAL: S.PARTIALLY_SHIPPED,
         M.SHIP: S.SHIPPED,
         M.INVOICE: S.PARTIALLY_SHIPPED,  # each shipment is invoiced as it goes
-        M.CLOSE: S.CLOSED,  # ship-and-cancel: the open backorder is cancelled at close
+        M.CLOSE: S.CLOSED,  # what was not shipped was cancelled by a stated policy
     },
     S.SHIPPED: {M.INVOICE: S.INVOICED},
     S.INVOICED: {M.INVOICE: S.INVOICED, M.CLOSE: S.CLOSED},

@@ -10,7 +10,7 @@ import re
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -129,6 +129,11 @@ class Order(Canonical):
     currency: Currency
     ship_to: Address
     lines: Annotated[list[OrderLine], Field(min_length=1, max_length=MAX_LINES_PER_ORDER)]
+    backorders: Literal["wait", "cancel"] = Field(
+        default="wait",
+        description="The customer's preference for units not in stock: wait for them, or "
+        "ship what is there and cancel the rest",
+    )
 
     @model_validator(mode="after")
     def _line_numbers_unique(self) -> Order:

@@ -8,6 +8,7 @@ from reference.hub.effects import (
     DeadLetter,
     Decision,
     Effect,
+    ExpireBackorders,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -22,9 +23,18 @@ from reference.hub.orders import CancellationRefused
 from reference.hub.protocol import FailureKind, Operation, call_id
 from reference.hub.rejection import Rejection, RejectionCode
 from reference.hub.retry import RetryPolicy
-from reference.hub.state import HubConfig, HubState, LineRecord, OrderSaga
+from reference.hub.state import (
+    BackorderCancel,
+    BackorderPolicy,
+    HubConfig,
+    HubState,
+    LineRecord,
+    OrderSaga,
+)
 
 __all__ = [
+    "BackorderCancel",
+    "BackorderPolicy",
     "CallSystem",
     "CancelOrder",
     "CancellationRefused",
@@ -32,6 +42,7 @@ __all__ = [
     "DeadLetter",
     "Decision",
     "Effect",
+    "ExpireBackorders",
     "FailureKind",
     "Hub",
     "HubConfig",

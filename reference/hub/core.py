@@ -19,6 +19,7 @@ from reference.hub.effects import (
     ConfirmShipment,
     DeadLetter,
     Decision,
+    ExpireBackorders,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -45,6 +46,11 @@ _ON_HAND_SIGN = {
     MovementKind.QUARANTINE: 0,
     MovementKind.RELEASE: 0,
 }
+
+
+def _release_key(call: CallSystem) -> str:
+    """Which of the order's releases a rate or release call is about."""
+    return str(call.payload.get("release", call.payload["node"]))
 
 
 class UnknownOrder(KeyError):
@@ -104,14 +110,14 @@ class Hub:
         if operation == Operation.CHECK_ORDER:
             return orders.checked(self.state, self.config, saga, body, now)
         if operation == Operation.RATE:
-            return orders.rated(saga, str(call.payload["node"]), body, now)
+            return orders.rated(saga, _release_key(call), body, now)
         if operation == Operation.RELEASE:
-            node = str(call.payload["node"])
+            key = _release_key(call)
             if "lines" not in body:  # acknowledged; the confirmation comes as ConfirmShipment
-                return orders.acknowledged(saga, node)
-            return orders.shipped(self.state, saga, node, body, now)
+                return orders.acknowledged(saga, key)
+            return orders.shipped(self.state, self.config, saga, key, body, now)
         if operation == Operation.POST_INVOICE:
-            return orders.invoiced(self.state, saga, body, now)
+            return orders.invoiced(self.state, self.config, saga, body, now)
         if operation == Operation.CREATE_SALES_ORDER:
             return orders.committed(self.state, self.config, saga, body, now)
         if operation == Operation.CANCEL_SALES_ORDER:
@@ -120,14 +126,25 @@ class Hub:
 
     def _confirmed(self, message: ConfirmShipment, now: float) -> Decision:
         saga = self.saga(message.order_id)
-        release = saga.releases.get(message.node)
+        # the node's oldest release still in the WMS; a later one at a node is ``node.N``
+        key = next(
+            (k for k, r in saga.releases.items() if r.node == message.node and not r.shipped),
+            message.node,
+        )
+        release = saga.releases.get(key)
         if release is None:
             raise UnknownRelease(message.order_id, message.node, sorted(saga.releases))
         if release.shipped:
             return Decision()  # confirmations arrive at least once
-        saga.pending_calls.discard(shipment_wait_id(saga.order_id, message.node))
+        saga.pending_calls.discard(shipment_wait_id(saga.order_id, key))
         body = {"shipment_id": message.shipment_id, "lines": list(message.lines)}
-        return orders.shipped(self.state, saga, message.node, body, now)
+        return orders.shipped(self.state, self.config, saga, key, body, now)
+
+    def _expire(self, message: ExpireBackorders, now: float) -> Decision:
+        saga = self.state.orders.get(message.order_id)
+        if saga is None:
+            return Decision()  # archived: it finished long ago
+        return orders.expire(self.state, self.config, saga, now)
 
     def _failed(self, message: SystemCallFailed, now: float) -> Decision:
         call = message.call
@@ -218,7 +235,10 @@ class Hub:
                     {"available": now_available, "was": available},
                 )
             )
-        return Decision(events=events)
+        decision = Decision(events=events)
+        if now_available > available:
+            orders.fill(self.state, self.config, move.node_id, move.sku, decision, now)
+        return decision
 
     def _snapshot(self, message: ReconcileSnapshot, now: float) -> Decision:
         """The WMS is the system of record for on hand: differences become exceptions and the
@@ -242,7 +262,10 @@ class Hub:
                         },
                     )
                 )
+                before = position.available_to_sell()
                 position.on_hand = line.on_hand
+                if position.available_to_sell() > before:
+                    orders.fill(self.state, self.config, snap.node_id, line.sku, decision, now)
         return decision
 
 
@@ -256,6 +279,7 @@ _HANDLERS: dict[type, Callable[[Hub, Any, float], Decision]] = {
     SystemCallFailed: Hub._failed,
     RetryCall: Hub._retry,
     ReplayDeadLetter: Hub._replay,
+    ExpireBackorders: Hub._expire,
     RecordMovement: Hub._movement,
     ReconcileSnapshot: Hub._snapshot,
 }

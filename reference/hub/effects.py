@@ -111,6 +111,13 @@ class ReplayDeadLetter:
 
 
 @dataclass(frozen=True, slots=True)
+class ExpireBackorders:
+    """A timer: cancel what of the order has waited for stock longer than the policy allows."""
+
+    order_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class RecordMovement:
     movement: InventoryMovement
     correlation_id: str = ""
@@ -130,6 +137,7 @@ Message = (
     | ConfirmShipment
     | RetryCall
     | ReplayDeadLetter
+    | ExpireBackorders
     | RecordMovement
     | ReconcileSnapshot
 )

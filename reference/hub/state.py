@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 from reference.domain.availability import Inventory
@@ -26,6 +27,41 @@ from reference.hub.retry import RetryPolicy
 
 Sourcing = Literal["first_fit", "fewest_nodes"]
 OrderOwnership = Literal["erp", "hub"]
+BackorderPreference = Literal["wait", "cancel"]
+
+
+class BackorderCancel(StrEnum):
+    """Why a backordered quantity stopped waiting for stock: the policy that cancelled it."""
+
+    SHIP_AND_CANCEL = "ship_and_cancel"  # the hub's policy: nothing waits (BackorderPolicy.wait)
+    CHANNEL_RULE = "channel_rule"  # the order's channel does not wait (cancel_channels)
+    CUSTOMER_PREFERENCE = "customer_preference"  # the order said backorders: cancel
+    MAX_AGE = "max_age"  # waited longer than BackorderPolicy.max_age
+
+
+@dataclass(frozen=True, slots=True)
+class BackorderPolicy:
+    """When backordered units wait for stock, and the stated rules that cancel them.
+
+    A backordered line waits: stock that arrives at a node (a receipt, transfer in, return,
+    a count that finds more) is allocated to waiting lines oldest order first, and released.
+    It is cancelled only by a rule, which the BackorderCancelled event names: ``wait=False``
+    (ship what is there and cancel the rest), a channel in ``cancel_channels``, the order's
+    own ``backorders: cancel``, or waiting longer than ``max_age`` seconds."""
+
+    wait: bool = True
+    max_age: float | None = 14 * 86400.0
+    cancel_channels: frozenset[str] = frozenset()
+
+    def stops_waiting(self, channel: str, preference: str) -> BackorderCancel | None:
+        """The rule under which an order's backorders do not wait at all, if any."""
+        if not self.wait:
+            return BackorderCancel.SHIP_AND_CANCEL
+        if channel in self.cancel_channels:
+            return BackorderCancel.CHANNEL_RULE
+        if preference == "cancel":
+            return BackorderCancel.CUSTOMER_PREFERENCE
+        return None
 
 
 def stock_subject(node: str, sku: str) -> str:
@@ -44,6 +80,7 @@ class LineRecord:
     shipped: int = 0
     backordered: int = 0
     cancelled: int = 0
+    backordered_since: float | None = None  # when the units now backordered began to wait
 
     def move(self, message: Msg) -> None:
         self.state = transition("line", self.state, message)
@@ -58,6 +95,12 @@ class Release:
     carrier: str | None = None
     state: ReleaseState = ReleaseState.PLANNED
     shipment_id: str | None = None  # set when a shipment of at least one unit is confirmed
+    key: str | None = None  # its key on the saga when not the node: a later release there
+
+    @property
+    def ref(self) -> str:
+        """The release's key on its saga: the node, or ``node.N`` for the N-th one there."""
+        return self.key or self.node
 
     @property
     def shipped(self) -> bool:
@@ -88,6 +131,7 @@ class OrderSaga:
     reasons: list[Rejection] = field(default_factory=list)
     erp_order_number: str | None = None  # set when the ERP commits the sales order
     cancel_reason: str | None = None  # a cancel asked of the ERP, not yet confirmed by it
+    backorders: BackorderPreference = "wait"  # the customer's preference for what is short
     # facts for the report, kept as they happen so nothing has to be replayed to count them
     was_split: bool = False
     was_partially_shipped: bool = False
@@ -114,6 +158,9 @@ class OrderSaga:
 
     def fully_shipped(self) -> bool:
         return all(ln.shipped == ln.ordered for ln in self.lines.values())
+
+    def waits_for_stock(self) -> bool:
+        return any(ln.backordered for ln in self.lines.values())
 
     def units_shipped(self) -> int:
         return sum(ln.shipped for ln in self.lines.values())
@@ -142,6 +189,7 @@ class HubConfig:
     check_credit: bool = True
     sourcing: Sourcing = "first_fit"
     order_ownership: OrderOwnership = "erp"
+    backorders: BackorderPolicy = field(default_factory=BackorderPolicy)
 
 
 @dataclass(slots=True)
@@ -151,6 +199,8 @@ class HubState:
     inventory: Inventory = field(default_factory=Inventory)
     exposure: dict[str, Decimal] = field(default_factory=dict)
     stream_counts: dict[str, int] = field(default_factory=dict)
+    # sku -> {order id: when the order was received}: orders with a line waiting for that sku
+    waiting: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def stream_event(
         self,

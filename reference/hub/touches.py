@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from reference.hub.effects import (
     CancelOrder,
     ConfirmShipment,
+    ExpireBackorders,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -38,11 +39,14 @@ class Touches:
     exposure: str | None = None  # the customer whose open exposure may change
     positions: tuple[Position, ...] = ()  # sorted, so locks are always taken in one order
     streams: tuple[str, ...] = ()  # subjects of non-order event streams that may advance
+    # SKUs whose backorder queues stock arriving may fill: each queue and every saga in it.
+    # (A saga's own places in queues are always in reach of a message about that saga.)
+    waiting: tuple[str, ...] = ()
 
 
 def order_of(message: Message) -> str | None:
     """The order a message is about, if any: the saga to load before asking ``touches``."""
-    if isinstance(message, PlaceOrder | CancelOrder | ConfirmShipment):
+    if isinstance(message, PlaceOrder | CancelOrder | ConfirmShipment | ExpireBackorders):
         return message.order_id
     if isinstance(message, SystemReplied | SystemCallFailed | RetryCall | ReplayDeadLetter):
         return message.call.order_id
@@ -68,11 +72,17 @@ def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touc
     """What deciding ``message`` may touch, given the saga it is about (None if there is none)."""
     if isinstance(message, RecordMovement):
         node, sku = message.movement.node_id, message.movement.sku
-        return Touches(positions=((node, sku),), streams=(stock_subject(node, sku),))
+        return Touches(
+            positions=((node, sku),), streams=(stock_subject(node, sku),), waiting=(sku,)
+        )
     if isinstance(message, ReconcileSnapshot):
         node = message.snapshot.node_id
         keys = tuple(sorted({(node, line.sku) for line in message.snapshot.lines}))
-        return Touches(positions=keys, streams=tuple(stock_subject(n, s) for n, s in keys))
+        return Touches(
+            positions=keys,
+            streams=tuple(stock_subject(n, s) for n, s in keys),
+            waiting=tuple(sorted({s for _, s in keys})),
+        )
     order_id = order_of(message)
     if isinstance(message, PlaceOrder):
         order = message.order
@@ -84,6 +94,8 @@ def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touc
     customer = saga.customer_id
     if isinstance(message, CancelOrder):
         return Touches(order_id, exposure=customer, positions=everywhere)
+    if isinstance(message, ExpireBackorders):  # cancelling what waited gives back its exposure
+        return Touches(order_id, exposure=customer)
     if isinstance(message, ConfirmShipment):
         return Touches(
             order_id, exposure=customer, positions=tuple((message.node, s) for s in skus)

@@ -43,7 +43,7 @@ class TrackedWms(Wms):
     def receive(self, payload: Mapping[str, Any]) -> None:
         """A release reached the warehouse: its units are reserved until picked, so other
         channels can no longer sell them (the pick itself comes when the release is answered)."""
-        if f"SH-{payload['order_id']}-{self.node}" in self.shipments:
+        if self.shipment_id(payload) in self.shipments:
             return
         reserved = self.reserved
         for line in payload["lines"]:
@@ -64,7 +64,9 @@ class TrackedWms(Wms):
 
     def forget(self, order_id: str) -> None:
         """Drop the shipment record of an archived order, so memory follows orders in flight."""
-        self.shipments.pop(f"SH-{order_id}-{self.node}", None)
+        shipments, n = self.shipments, 1
+        while shipments.pop(f"SH-{order_id}-{self.node}" + (f".{n}" if n > 1 else ""), None):
+            n += 1
 
     def move(self, sku: str, delta: int, sale: bool = False) -> int:
         """Apply a movement to the shelf; on hand never goes below zero, and a ``sale`` through

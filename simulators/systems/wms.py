@@ -43,9 +43,14 @@ class Wms:
             }
         raise unsupported(self.name, operation)
 
+    def shipment_id(self, payload: Mapping[str, Any]) -> str:
+        """One shipment per release: the node's first for the order, or its ``release`` key
+        (``node.2``...) when the hub releases there again (a backorder filled later)."""
+        return f"SH-{payload['order_id']}-{payload.get('release', self.node)}"
+
     def _pick_and_ship(self, payload: Mapping[str, Any]) -> dict[str, Any]:
         order_id = str(payload["order_id"])
-        shipment_id = f"SH-{order_id}-{self.node}"
+        shipment_id = self.shipment_id(payload)
         known = self.shipments.get(shipment_id)
         if known is not None:  # a repeated release ships nothing twice
             return known

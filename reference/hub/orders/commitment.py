@@ -14,16 +14,17 @@ from __future__ import annotations
 from typing import Any
 
 from reference.domain.events import EventType as E
-from reference.domain.lifecycle import Msg, ReleaseState, State
+from reference.domain.lifecycle import Msg, State
 from reference.hub.effects import CallSystem, CancelOrder, Decision
-from reference.hub.orders.calls import call
+from reference.hub.orders.backorders import stop_waiting
+from reference.hub.orders.calls import call, rate_releases
 from reference.hub.orders.closing import (
+    AT_A_WAREHOUSE,
     CancellationRefused,
     cancel_now,
     finish_if_done,
     undo_allocations,
 )
-from reference.hub.orders.sourcing import rate_releases
 from reference.hub.protocol import Operation, call_id
 from reference.hub.state import HubConfig, HubState, OrderSaga
 
@@ -46,7 +47,7 @@ def committed(
         return decision
     rate_releases(saga, decision)
     if not saga.releases:
-        finish_if_done(state, saga, decision, now)
+        finish_if_done(state, config, saga, decision, now)
     return decision
 
 
@@ -60,6 +61,7 @@ def rejected(state: HubState, saga: OrderSaga, reason: str, now: float) -> Decis
         line.cancelled = line.ordered
         line.backordered = 0
         line.move(Msg.ERP_REJECT)
+    stop_waiting(state, saga)
     saga.pending_calls.clear()
     saga.cancel_reason = None
     return Decision(events=[saga.event(E.SALES_ORDER_REJECTED, now, reason=reason)])
@@ -75,14 +77,14 @@ def request_cancel(
         return Decision()  # already asked of the ERP
     if saga.state not in (State.ALLOCATED, State.BACKORDERED):
         saga.move(Msg.CANCEL)  # raises IllegalTransition naming the state
-    released = [r.node for r in saga.releases.values() if r.state is not ReleaseState.PLANNED]
+    released = [r.node for r in saga.releases.values() if r.state in AT_A_WAREHOUSE]
     if released:
         raise CancellationRefused(
             f"order {saga.order_id} was released to WMS node {released[0]}; cancel it there"
         )
     saga.cancel_reason = command.reason
-    for node in saga.releases:  # an answer from the TMS must not release it now
-        saga.pending_calls.discard(call_id(saga.order_id, Operation.RATE, "tms", node))
+    for key in saga.releases:  # an answer from the TMS must not release it now
+        saga.pending_calls.discard(call_id(saga.order_id, Operation.RATE, "tms", key))
     decision = Decision(events=[saga.event(E.ORDER_CANCEL_REQUESTED, now, reason=command.reason)])
     if saga.erp_order_number is not None:
         decision.effects.append(_cancel_in_erp(saga))

@@ -10,9 +10,9 @@ from reference.domain.lifecycle import Msg
 from reference.domain.model import Order
 from reference.hub import rejection
 from reference.hub.effects import Decision
-from reference.hub.orders.calls import call
+from reference.hub.orders.calls import call, rate_releases
 from reference.hub.orders.closing import finish_if_done
-from reference.hub.orders.sourcing import allocate, rate_releases
+from reference.hub.orders.sourcing import allocate
 from reference.hub.protocol import Operation
 from reference.hub.rejection import Rejection
 from reference.hub.state import HubConfig, HubState, LineRecord, OrderSaga
@@ -31,6 +31,7 @@ def place(
         channel=order.channel.value,
         currency=order.currency,
         region=order.ship_to.region,
+        backorders=order.backorders,
         correlation_id=correlation,
         received_at=now,
         lines={
@@ -136,5 +137,5 @@ def checked(
         return decision  # nothing goes to a warehouse before the ERP commits the sales order
     rate_releases(saga, decision)
     if not saga.releases:
-        finish_if_done(state, saga, decision, now)
+        finish_if_done(state, config, saga, decision, now)
     return decision

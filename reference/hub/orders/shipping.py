@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from reference.domain.events import EventType as E
-from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState
+from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState, State
 from reference.hub.effects import Decision
+from reference.hub.orders.backorders import wait
 from reference.hub.orders.calls import call
 from reference.hub.orders.closing import finish_if_done
 from reference.hub.protocol import Operation, shipment_wait_id
-from reference.hub.state import HubState, OrderSaga
+from reference.hub.state import HubConfig, HubState, OrderSaga
 
 
-def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decision:
-    """The TMS chose a carrier for the node's part: release it to that node's WMS."""
-    release = saga.releases[node]
+def rated(saga: OrderSaga, key: str, body: dict[str, Any], now: float) -> Decision:
+    """The TMS chose a carrier for a node's part (``key`` on the saga): release it to that
+    node's WMS."""
+    release = saga.releases[key]
+    node = release.node
     release.move(ReleaseMsg.RATE)
     release.carrier = str(body["carrier"])
     lines = [
@@ -27,40 +30,45 @@ def rated(saga: OrderSaga, node: str, body: dict[str, Any], now: float) -> Decis
             saga.event(E.ORDER_RELEASED, now, node=node, carrier=release.carrier, lines=len(lines))
         ]
     )
+    payload: dict[str, Any] = {
+        "order_id": saga.order_id,
+        "node": node,
+        "carrier": release.carrier,
+        "lines": lines,
+    }
+    if release.key is not None:  # a later release at the node: the WMS tells them apart
+        payload["release"] = release.key
     decision.effects.append(
-        call(
-            saga,
-            f"wms:{node}",
-            Operation.RELEASE,
-            {
-                "order_id": saga.order_id,
-                "node": node,
-                "carrier": release.carrier,
-                "lines": lines,
-            },
-        )
+        call(saga, f"wms:{node}", Operation.RELEASE, payload, about=release.key or "")
     )
     return decision
 
 
-def acknowledged(saga: OrderSaga, node: str) -> Decision:
+def acknowledged(saga: OrderSaga, key: str) -> Decision:
     """The WMS took the release without saying what shipped: wait for its ConfirmShipment.
 
     A release already confirmed stays as it is: a release call whose first attempt timed out
     after the WMS did the work may be acknowledged after the shipment was confirmed."""
-    release = saga.releases[node]
+    release = saga.releases[key]
     if release.state is ReleaseState.RELEASED:
         release.move(ReleaseMsg.ACKNOWLEDGE)
-    saga.pending_calls.add(shipment_wait_id(saga.order_id, node))
+    saga.pending_calls.add(shipment_wait_id(saga.order_id, key))
     return Decision()
 
 
 def shipped(
-    state: HubState, saga: OrderSaga, node: str, body: dict[str, Any], now: float
+    state: HubState,
+    config: HubConfig,
+    saga: OrderSaga,
+    key: str,
+    body: dict[str, Any],
+    now: float,
 ) -> Decision:
-    """A WMS confirmed what it shipped; less than released is a short pick."""
+    """A WMS confirmed what it shipped for the release ``key``; less than released is a short
+    pick, and the short units are backordered: they wait for stock or a rule cancels them."""
     decision = Decision()
-    release = saga.releases[node]
+    release = saga.releases[key]
+    node = release.node
     confirmed = {int(ln["line_no"]): int(ln["quantity"]) for ln in body["lines"]}
     shipping = {no: min(confirmed.get(no, 0), qty) for no, qty in sorted(release.lines.items())}
     total = sum(shipping.values())
@@ -70,7 +78,11 @@ def shipped(
         line = saga.lines[line_no]
         qty = shipping[line_no]
         short = released - qty
-        del line.allocated[node]
+        left = line.allocated.get(node, 0) - released
+        if left > 0:
+            line.allocated[node] = left  # another release at this node still holds units
+        else:
+            line.allocated.pop(node, None)
         state.inventory.ship(node, line.sku, qty)
         line.shipped += qty
         if qty:
@@ -103,6 +115,7 @@ def shipped(
                     cause="short_pick",
                 )
             )
+            wait(state, config, saga, line, decision, now)
         if line.shipped == line.ordered:
             line.move(Msg.SHIP)
         elif qty:
@@ -141,13 +154,15 @@ def shipped(
                 about=shipment_id,
             )
         )
-    elif saga.units_shipped() == 0 and not open_releases:
+    elif saga.units_shipped() == 0 and not open_releases and saga.state is not State.BACKORDERED:
         saga.move(Msg.BACKORDER)
-    finish_if_done(state, saga, decision, now)
+    finish_if_done(state, config, saga, decision, now)
     return decision
 
 
-def invoiced(state: HubState, saga: OrderSaga, body: dict[str, Any], now: float) -> Decision:
+def invoiced(
+    state: HubState, config: HubConfig, saga: OrderSaga, body: dict[str, Any], now: float
+) -> Decision:
     """ERP posted a shipment's invoice: hand it to finance, and close if that was the last."""
     decision = Decision()
     invoice_id = str(body["invoice_id"])
@@ -175,5 +190,5 @@ def invoiced(state: HubState, saga: OrderSaga, body: dict[str, Any], now: float)
     decision.effects.append(
         call(saga, "finance", Operation.RECORD_INVOICE, dict(body), about=invoice_id)
     )
-    finish_if_done(state, saga, decision, now)
+    finish_if_done(state, config, saga, decision, now)
     return decision

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from reference.domain.events import EventType as E
-from reference.domain.lifecycle import Msg, ReleaseState
+from reference.domain.lifecycle import Msg
 from reference.hub.effects import Decision
-from reference.hub.orders.calls import call
-from reference.hub.protocol import Operation
+from reference.hub.orders.backorders import wait
 from reference.hub.state import HubConfig, HubState, OrderSaga, Release
 
 
@@ -15,7 +14,7 @@ def allocate(
 ) -> None:
     """Fill each line from one node when one can take it all, else across nodes in order
     (the preference order, or for ``fewest_nodes`` sourcing the order's own: see HubConfig).
-    Nothing goes to a warehouse yet: ``rate_releases`` starts that."""
+    Nothing goes to a warehouse yet: ``calls.rate_releases`` starts that."""
     inventory = state.inventory
     lines = saga.lines.values()
     nodes = list(config.nodes)
@@ -61,30 +60,9 @@ def allocate(
                     cause="no_stock",
                 )
             )
+            wait(state, config, saga, line, decision, now)
         line.move(Msg.ALLOCATE if line.allocated else Msg.BACKORDER)
     saga.move(Msg.ALLOCATE if saga.releases else Msg.BACKORDER)
     if len(saga.releases) > 1:
         saga.was_split = True
         decision.events.append(saga.event(E.ORDER_SPLIT, now, nodes=sorted(saga.releases)))
-
-
-def rate_releases(saga: OrderSaga, decision: Decision) -> None:
-    """Ask the TMS to rate each node's planned part: the first step towards a warehouse."""
-    for node, release in saga.releases.items():
-        if release.state is not ReleaseState.PLANNED:
-            continue
-        units = sum(release.lines.values())
-        decision.effects.append(
-            call(
-                saga,
-                "tms",
-                Operation.RATE,
-                {
-                    "order_id": saga.order_id,
-                    "node": node,
-                    "region": saga.region,
-                    "units": units,
-                },
-                about=node,
-            )
-        )

@@ -12,7 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from reference.domain.lifecycle import ReleaseState, State
-from reference.hub import CallSystem, Message, Operation, Rejection, RejectionCode, RetryCall
+from reference.hub import (
+    CallSystem,
+    ExpireBackorders,
+    Message,
+    Operation,
+    Rejection,
+    RejectionCode,
+    RetryCall,
+)
 from reference.hub.protocol import shipment_wait_id
 from reference.hub.state import LineRecord, OrderSaga, Release
 
@@ -71,6 +79,7 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
                 "shipped": ln.shipped,
                 "backordered": ln.backordered,
                 "cancelled": ln.cancelled,
+                "backordered_since": ln.backordered_since,
             }
             for ln in saga.lines.values()
         ],
@@ -82,6 +91,7 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
                 "shipped": r.shipped,  # what the API shows; ``state`` says which way it ended
                 "state": r.state.value,
                 "shipment_id": r.shipment_id,
+                "key": r.ref,
             }
             for r in saga.releases.values()
         ],
@@ -92,6 +102,7 @@ def dump_saga(saga: OrderSaga) -> dict[str, Any]:
         "reasons": [reason.as_json() for reason in saga.reasons],
         "erp_order_number": saga.erp_order_number,
         "cancel_reason": saga.cancel_reason,
+        "backorders": saga.backorders,
         "was_split": saga.was_split,
         "was_partially_shipped": saga.was_partially_shipped,
         "was_backordered": saga.was_backordered,
@@ -111,15 +122,17 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
             shipped=int(ln["shipped"]),
             backordered=int(ln["backordered"]),
             cancelled=int(ln["cancelled"]),
+            backordered_since=ln.get("backordered_since"),
         )
     pending = set(data["pending_calls"])
     releases = {
-        r["node"]: Release(
+        r.get("key", r["node"]): Release(
             r["node"],
             {int(no): int(qty) for no, qty in r["lines"]},
             r["carrier"],
             _release_state(r, data["order_id"], pending),
             r.get("shipment_id"),
+            None if r.get("key", r["node"]) == r["node"] else r["key"],
         )
         for r in data["releases"]
     }
@@ -142,6 +155,7 @@ def load_saga(data: dict[str, Any]) -> OrderSaga:
         reasons=load_reasons(data),
         erp_order_number=data.get("erp_order_number"),
         cancel_reason=data.get("cancel_reason"),
+        backorders=data.get("backorders", "wait"),
         was_split=bool(data["was_split"]),
         was_partially_shipped=bool(data["was_partially_shipped"]),
         was_backordered=bool(data["was_backordered"]),
@@ -173,13 +187,17 @@ def load_call(data: dict[str, Any]) -> CallSystem:
 
 
 def dump_timer_message(message: Message) -> dict[str, Any]:
-    """Timers carry one kind of message today: a retry of a call."""
+    """Timers carry a retry of a call, or the max-age check of an order's backorders."""
     if isinstance(message, RetryCall):
         return {"type": "RetryCall", "call": dump_call(message.call)}
+    if isinstance(message, ExpireBackorders):
+        return {"type": "ExpireBackorders", "order_id": message.order_id}
     raise TypeError(f"no durable form for a timer carrying {type(message).__name__}")
 
 
 def load_timer_message(data: dict[str, Any]) -> Message:
     if data.get("type") == "RetryCall":
         return RetryCall(load_call(data["call"]))
+    if data.get("type") == "ExpireBackorders":
+        return ExpireBackorders(str(data["order_id"]))
     raise ValueError(f"unknown timer message {data.get('type')!r}")

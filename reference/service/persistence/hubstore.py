@@ -98,6 +98,8 @@ class HubStore:
             loaded.order_number(*wanted.order_number)
         if wanted.exposure is not None:
             loaded.exposure(wanted.exposure)
+        loaded.queues(wanted.waiting)
+        loaded.places(sorted(loaded.state.orders))
         loaded.positions(wanted.positions)
         loaded.streams(wanted.streams)
 
@@ -171,6 +173,9 @@ class _Loaded:
         self.positions_before: dict[tuple[str, str], tuple[int, ...] | None] = {}
         self.exposure_before: dict[str, Decimal | None] = {}
         self.streams_before: dict[str, int | None] = {}
+        self.waiting_before: set[tuple[str, str]] = set()
+        self.queue_skus: set[str] = set()  # whole queues loaded
+        self.placed_orders: set[str] = set()  # every place of these orders loaded
 
     def _select(self, query: Any) -> Any:
         return self.conn.execute(query.with_for_update() if self.lock else query)
@@ -184,6 +189,38 @@ class _Loaded:
         self.state.orders[order_id] = saga
         self.sagas_before[order_id] = row.saga
         return saga
+
+    def queues(self, skus: Iterable[str]) -> None:
+        """The queues of orders waiting for ``skus``, and every saga in them, in order id order
+        (so two transactions lock sagas in one order)."""
+        wanted = sorted(set(skus))
+        if not wanted:
+            return
+        b = t.backorders
+        found = []
+        for start in range(0, len(wanted), 500):
+            query = select(b).where(b.c.sku.in_(wanted[start : start + 500]))
+            found += list(self._select(query.order_by(b.c.order_id, b.c.sku)))
+        self.queue_skus.update(wanted)
+        for row in found:
+            self._place(row.sku, row.order_id, float(row.received_at))
+        for order_id in sorted({row.order_id for row in found}):
+            if order_id not in self.sagas_before:
+                self.saga(order_id)
+
+    def places(self, order_ids: list[str]) -> None:
+        """Every queue place of these orders, so a decision about them may add or drop any."""
+        wanted = [oid for oid in order_ids if oid not in self.placed_orders]
+        if not wanted:
+            return
+        b = t.backorders
+        for row in self._select(select(b).where(b.c.order_id.in_(wanted))):
+            self._place(row.sku, row.order_id, float(row.received_at))
+        self.placed_orders.update(wanted)
+
+    def _place(self, sku: str, order_id: str, received_at: float) -> None:
+        self.state.waiting.setdefault(sku, {})[order_id] = received_at
+        self.waiting_before.add((sku, order_id))
 
     def order_number(self, customer_id: str, number: str) -> None:
         row = self.conn.execute(
@@ -306,6 +343,7 @@ class _Loaded:
                     .where(t.customer_exposure.c.customer_id == customer_id)
                     .values(open_value=str(value))
                 )
+        self._write_queues()
         for subject, count in state.stream_counts.items():
             before_count = self.streams_before.get(subject)
             if subject not in self.streams_before:
@@ -318,3 +356,16 @@ class _Loaded:
                     .where(t.event_streams.c.subject == subject)
                     .values(count=count)
                 )
+
+    def _write_queues(self) -> None:
+        waiting = self.state.waiting
+        after = {(sku, oid) for sku, queue in waiting.items() for oid in queue}
+        b = t.backorders
+        for sku, order_id in sorted(after - self.waiting_before):
+            if sku not in self.queue_skus and order_id not in self.placed_orders:
+                raise RuntimeError(f"the core queued {order_id} for {sku}, which it was not given")
+            self.conn.execute(
+                insert(b).values(sku=sku, order_id=order_id, received_at=waiting[sku][order_id])
+            )
+        for sku, order_id in sorted(self.waiting_before - after):
+            self.conn.execute(delete(b).where(b.c.sku == sku, b.c.order_id == order_id))

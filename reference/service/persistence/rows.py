@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, text
 
 from reference.domain.events import Event
-from reference.hub import CallSystem, DeadLetter, RetryCall, ScheduleTimer
+from reference.hub import CallSystem, DeadLetter, ExpireBackorders, RetryCall, ScheduleTimer
 from reference.service.persistence import tables as t
 from reference.service.persistence.codec import dump_call, dump_timer_message
 from reference.service.timebase import unix_time
@@ -70,11 +70,12 @@ class RowPorts:
     def schedule(self, timer: ScheduleTimer) -> None:
         inner = timer.message
         call = inner.call if isinstance(inner, RetryCall) else None
+        order_id = inner.order_id if isinstance(inner, ExpireBackorders) else ""
         self._pending(
             timer,
             "timer",
             call.call_id if call else "",
-            call.order_id if call else "",
+            call.order_id if call else order_id,
             dump_timer_message(inner),
             unix_time(timer.at),
         )

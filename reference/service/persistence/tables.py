@@ -72,6 +72,15 @@ event_streams = Table(
     Column("count", Integer, nullable=False),
 )
 
+# Orders waiting for stock of a SKU (HubState.waiting): a receipt of the SKU reads its queue.
+backorders = Table(
+    "backorders",
+    metadata,
+    Column("sku", String(64), primary_key=True),
+    Column("order_id", String(64), primary_key=True, index=True),
+    Column("received_at", Float, nullable=False),
+)
+
 idempotency_keys = Table(
     "idempotency_keys",
     metadata,
@@ -164,6 +173,7 @@ service_meta = Table(
 )
 
 __all__ = [
+    "backorders",
     "customer_exposure",
     "dead_letters",
     "event_streams",

@@ -42,6 +42,7 @@ class Clients:
                     n = next(self.numbers)
                 key = f"crash-{n:05d}"
                 body = order_body(f"PO-CRASH-{n:05d}", customer_index=n, lines=1 + n % 3)
+                body["backorders"] = "cancel"  # a short pick ends the order: no stock is coming
                 self._until_answered(client, key, body)
 
     def _until_answered(self, client: httpx.Client, key: str, body: dict[str, Any]) -> None:

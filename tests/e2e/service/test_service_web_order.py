@@ -110,6 +110,9 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
                 "country": "US",
             },
             "lines": lines,
+            # the customer ships what is there and cancels the rest (a stated rule); an order
+            # that waits for stock is tests/integration/service/test_backorder_workflow.py
+            "backorders": "cancel",
         }
         created = _post(client, "/v1/orders", order, "web-600")
         assert created.status_code == 201, created.text[:1000]
@@ -192,4 +195,6 @@ def test_a_600_line_order_is_split_partially_shipped_and_backordered(
         assert causes == {"no_stock": 50 + 150, "short_pick": 50}
         assert kinds["LineShortPicked"] == 50 and kinds["ShipmentConfirmed"] == 3
         assert kinds["BackorderCancelled"] == 50 + 50 + 150 and kinds["OrderClosed"] == 1
+        reasons = {e["data"]["reason"] for e in events if e["type"] == "BackorderCancelled"}
+        assert reasons == {"customer_preference"}
         assert kinds["OrderSplit"] == 1 and kinds["OrderAccepted"] == 1

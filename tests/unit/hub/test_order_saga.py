@@ -12,6 +12,7 @@ from reference.domain.errors import IllegalTransition
 from reference.domain.lifecycle import ReleaseState, State
 from reference.domain.model import InventoryMovement, InventorySnapshot, MovementKind, SnapshotLine
 from reference.hub import (
+    BackorderPolicy,
     CallSystem,
     CancellationRefused,
     CancelOrder,
@@ -30,6 +31,7 @@ from reference.hub import (
 from reference.hub.protocol import shipment_wait_id
 
 ATL, DFW, RNO = "DC-ATL", "DC-DFW", "DC-RNO"
+SHIP_AND_CANCEL = BackorderPolicy(wait=False)  # the hub's old rule: nothing waits for stock
 PIPE, BREAKER, CEMENT = "PIPE-COPPER-15MM", "BREAKER-20A", "SOLVENT-CEMENT-CHM"
 
 
@@ -91,8 +93,10 @@ def test_a_line_no_node_can_fill_is_split_across_nodes_in_preference_order(drive
     assert saga.lines[1].shipped == 12 and saga.state is State.CLOSED
 
 
-def test_what_no_node_has_is_backordered_then_cancelled_at_close_never_overwritten(driver_for):
-    driver = driver_for({(ATL, PIPE): 7})
+def test_under_ship_and_cancel_what_no_node_has_is_cancelled_at_close_never_overwritten(
+    driver_for,
+):
+    driver = driver_for({(ATL, PIPE): 7}, backorders=SHIP_AND_CANCEL)
     saga = place(driver, order((PIPE, 10), (BREAKER, 3)))
     pipe, breaker = saga.lines[1], saga.lines[2]
     assert (pipe.ordered, pipe.shipped, pipe.cancelled) == (10, 7, 3)
@@ -106,20 +110,20 @@ def test_what_no_node_has_is_backordered_then_cancelled_at_close_never_overwritt
     assert saga.state is State.CLOSED
     cancelled = [e.data for e in driver.events if e.type == "BackorderCancelled"]
     assert cancelled == [
-        {"line_no": 1, "sku": PIPE, "quantity": 3},
-        {"line_no": 2, "sku": BREAKER, "quantity": 3},
+        {"line_no": 1, "sku": PIPE, "quantity": 3, "reason": "ship_and_cancel"},
+        {"line_no": 2, "sku": BREAKER, "quantity": 3, "reason": "ship_and_cancel"},
     ]
 
 
-def test_an_order_nothing_can_be_shipped_for_is_cancelled(driver_for):
-    driver = driver_for({})
+def test_under_ship_and_cancel_an_order_nothing_can_be_shipped_for_is_cancelled(driver_for):
+    driver = driver_for({}, backorders=SHIP_AND_CANCEL)
     saga = place(driver, order((PIPE, 2)))
     assert saga.state is State.CANCELLED
     assert driver.types("SO-1")[-1] == "OrderCancelled"
 
 
 def test_a_short_pick_ships_less_and_backorders_the_rest(driver_for):
-    driver = driver_for({(ATL, PIPE): 40}, short_pick_rate=1.0)
+    driver = driver_for({(ATL, PIPE): 40}, short_pick_rate=1.0, backorders=SHIP_AND_CANCEL)
     saga = place(driver, order((PIPE, 20)))
     line = saga.lines[1]
     assert line.ordered == 20 and line.shipped < 20
@@ -391,7 +395,7 @@ def test_cancel_once_a_warehouse_holds_the_order_is_refused(driver_for, erp):
 
 
 def test_a_wms_that_only_acknowledges_confirms_the_shipment_later(driver_for):
-    driver = driver_for({(ATL, PIPE): 50})
+    driver = driver_for({(ATL, PIPE): 50}, backorders=SHIP_AND_CANCEL)
 
     class AcknowledgingWms:
         def handle(self, operation, payload):
@@ -414,7 +418,7 @@ def test_a_wms_that_only_acknowledges_confirms_the_shipment_later(driver_for):
 def test_a_release_whose_every_unit_is_short_picked_ships_nothing_and_is_not_invoiced(
     driver_for,
 ):
-    driver = driver_for({(ATL, PIPE): 50})
+    driver = driver_for({(ATL, PIPE): 50}, backorders=SHIP_AND_CANCEL)
 
     class AcknowledgingWms:
         def handle(self, operation, payload):

@@ -56,7 +56,10 @@ class WatchedDriver(InlineDriver):
         positions = {key: astuple(p) for key, p in state.inventory.items()}
         exposure = dict(state.exposure)
         streams = dict(state.stream_counts)
-        others = {k: copy.deepcopy(v) for k, v in state.orders.items() if k != order_id}
+        # the sagas it may change: its own, and those waiting in the queues it names
+        mine = {order_id} | {o for sku in named.waiting for o in state.waiting.get(sku, {})}
+        places = {(s, o) for s, q in state.waiting.items() for o in q}
+        others = {k: copy.deepcopy(v) for k, v in state.orders.items() if k not in mine}
         carry_out(self.hub.decide(message, self.now), self.ports)
         changed_positions = {
             key for key, p in state.inventory.items() if positions.get(key) != astuple(p)
@@ -68,7 +71,9 @@ class WatchedDriver(InlineDriver):
             s for s in state.stream_counts if streams.get(s) != state.stream_counts[s]
         }
         assert changed_streams <= set(named.streams), (message, named)
-        assert {k: v for k, v in state.orders.items() if k != order_id} == others
+        assert {k: v for k, v in state.orders.items() if k not in mine} == others
+        changed_places = places ^ {(s, o) for s, q in state.waiting.items() for o in q}
+        assert all(s in named.waiting or o in mine for s, o in changed_places), (message, named)
         assert named.order_id == order_id
         self.checked.append(type(message).__name__)
 
@@ -106,6 +111,23 @@ def test_a_rejection_a_duplicate_and_a_cancel_touch_only_what_they_name(driver_f
     assert driver.hub.saga("SO-4").state is State.CANCELLED
     assert driver.hub.state.inventory.position(ATL, PIPE).allocated == 0
     assert driver.hub.state.inventory.position(ATL, PIPE).allocated == 0
+
+
+def test_a_receipt_that_fills_backorders_touches_only_the_queue_it_names(driver_for):
+    driver = WatchedDriver(driver_for({(ATL, BREAKER): 1}))
+    driver.send(PlaceOrder(order((PIPE, 2), number="PO-1"), "SO-1", "c"))
+    driver.send(PlaceOrder(order((BREAKER, 3), number="PO-2"), "SO-2", "c"))
+    assert set(driver.hub.state.waiting) == {PIPE, BREAKER}
+    driver.systems[f"wms:{ATL}"].on_hand[PIPE] = 2
+    driver.send(
+        RecordMovement(
+            InventoryMovement(
+                movement_id="MV-1", node_id=ATL, sku=PIPE, kind=MovementKind.RECEIPT, quantity=2
+            )
+        )
+    )
+    assert driver.hub.saga("SO-1").state is State.CLOSED
+    assert driver.hub.state.waiting == {BREAKER: {"SO-2": 0.0}}
 
 
 def test_movements_and_snapshots_touch_only_their_own_positions_and_streams(driver_for):

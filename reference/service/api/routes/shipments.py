@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body
 from reference.api_v1 import ShipmentRecorded
 from reference.domain.model import Shipment
 from reference.hub import ConfirmShipment
+from reference.hub.protocol import shipment_wait_id
 from reference.service.api import idempotent
 from reference.service.api.deps import (
     IDEMPOTENCY_KEY_DOC,
@@ -34,7 +35,9 @@ def _check(shipment: Shipment, saga: dict[str, Any] | None) -> None:
             kind="unknown-order",
             errors=[("order_id", "unknown")],
         )
-    release = next((r for r in saga["releases"] if r["node"] == shipment.node_id), None)
+    # the node's oldest release still in the WMS (the core confirms the same one), else its first
+    at_node = [r for r in saga["releases"] if r["node"] == shipment.node_id]
+    release = next((r for r in at_node if not r["shipped"]), at_node[0] if at_node else None)
     if release is None:
         nodes = sorted(r["node"] for r in saga["releases"])
         raise ProblemError(
@@ -68,7 +71,7 @@ def _check(shipment: Shipment, saga: dict[str, Any] | None) -> None:
         raise ProblemError(
             422, "The shipment does not match the release", kind="validation", errors=errors
         )
-    waiting = f"{shipment.order_id}:shipment:{shipment.node_id}"
+    waiting = shipment_wait_id(shipment.order_id, release.get("key", shipment.node_id))
     if not release["shipped"] and waiting not in saga["pending_calls"]:
         raise ProblemError(
             409,
