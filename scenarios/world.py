@@ -340,11 +340,11 @@ class World:
             key = (saga.customer_id, saga.order_number)
             if state.order_numbers.get(key) == order_id:
                 del state.order_numbers[key]
-            for node in saga.releases:
+            for node in {release.node for release in saga.releases.values()}:
                 self.wms[node].forget(order_id)
             self.measures.archive(order_id, self.erp)
-            for shipment in saga.releases:
-                invoice = f"INV-SH-{order_id}-{shipment}"
+            for release in saga.releases:  # its key names its shipment: node, or node.2...
+                invoice = f"INV-SH-{order_id}-{release}"
                 self.erp.invoices.pop(invoice, None)
                 self.finance.journals.pop(f"JE-{invoice}", None)
 
