@@ -34,7 +34,7 @@ def demo_systems(settings: Settings, estate: Estate) -> SystemsPort:
     if settings.systems != "inproc":
         from reference.service.http_systems import HttpSystems
 
-        return HttpSystems(settings.systems)
+        return HttpSystems(settings.systems, timeout=settings.systems_timeout)
     from simulators.behavior.defaults import REAL_TIME, behavior_for, instant
     from simulators.inprocess import InProcessSystems
     from simulators.systems.endpoint import simulated_systems

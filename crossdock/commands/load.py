@@ -31,6 +31,29 @@ def load(
     sla: Path | None = typer.Option(
         None, "--sla", help="SLA gates YAML (default: loadtests/sla.yaml).", exists=True
     ),
+    scenario: str | None = typer.Option(
+        None,
+        "--scenario",
+        help="Replay this scenario's demand against a hub on its systems, and print live and "
+        "simulated latencies side by side (instead of a Locust profile).",
+    ),
+    speedup: float = typer.Option(
+        60.0,
+        "--speedup",
+        "-k",
+        min=1.0,
+        help="With --scenario: K scenario seconds per wall second.",
+    ),
+    scale: float = typer.Option(
+        1.0,
+        "--scale",
+        min=0.001,
+        max=1.0,
+        help="With --scenario: a fraction of the scenario's demand, in both worlds.",
+    ),
+    drain: float = typer.Option(
+        25.0, "--drain", min=0.0, help="With --scenario: wall seconds to wait for invoices."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Drive the hub with channel users (B2B portal, marketplace bursts with duplicate
@@ -41,8 +64,20 @@ def load(
     expected answers under load (in flight, rejected, throttled): counted on their own, never
     failures. Without --host, starts the embedded hub (SQLite, WMS confirming over the API).
 
-    Try: crossdock load --profile smoke, then crossdock load --profile peak --workers 2.
+    With --scenario, replays that scenario's orders (rate, hourly profile, spikes, channel
+    mix) --speedup times faster than its clock, for --duration wall seconds (default 60) from
+    its first spike, against a hub wired to `crossdock systems serve --scenario` (both started
+    here without --host), then runs the what-if engine over the same window and prints capture
+    and order-to-invoice latencies of both, in wall seconds (the model's divided by K).
+
+    Try: crossdock load --profile smoke, then crossdock load --profile peak --workers 2,
+    then crossdock load --scenario peak-season --speedup 60.
     """
+    if scenario is not None:
+        from crossdock.commands.load_scenario import replay_scenario
+
+        replay_scenario(scenario, speedup, duration, drain, host, seed, out, as_json, scale)
+        return
     from rich.console import Console
 
     from crossdock.embedded import embedded_hub

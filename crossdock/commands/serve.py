@@ -47,6 +47,19 @@ def serve(
         help="demo: in-process systems answer after short seeded latencies; zero: at once "
         "(what `crossdock bench service` uses, so it measures the hub alone).",
     ),
+    systems_timeout: float = typer.Option(
+        5.0,
+        "--systems-timeout",
+        min=0.001,
+        help="Seconds a call to --systems http://... may take before it counts as a timeout.",
+    ),
+    effect_lease: float = typer.Option(
+        5.0,
+        "--effect-lease",
+        min=0.1,
+        help="Seconds a process holds a call or timer it started; a call is cut off before, "
+        "and another process takes the row over after. Longer than the slowest call.",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
@@ -72,6 +85,8 @@ def serve(
         wms_confirm=wms_confirm,  # type: ignore[arg-type]
         system_latency=system_latency,  # type: ignore[arg-type]
         idempotency_retention=idempotency_retention,
+        systems_timeout=systems_timeout,
+        effect_lease=effect_lease,
     )
     uvicorn.run(
         demo_app(settings),

@@ -27,6 +27,9 @@ class Settings(BaseModel):
         description="auto: the simulated WMS answers a release with its shipment; "
         "api: it only acknowledges, and shipments arrive on POST /v1/shipments",
     )
+    systems_timeout: float = Field(
+        default=5.0, gt=0, description="seconds a call to `crossdock systems serve` may take"
+    )
     short_pick_rate: float = Field(default=0.05, ge=0, le=1)
     system_latency: Literal["demo", "zero"] = Field(
         default="demo",

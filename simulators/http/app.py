@@ -11,11 +11,13 @@ URL scheme (a hub system name maps to a path; a WMS node is a path segment, neve
 Theory of operation, for one request to a system:
 
 1. The behaviour is drawn when the request arrives (``SimulatedSystem.begin``) from that system's
-   own seeded stream, ``spawn_stream(seed, "system:" + name)``, with ``now`` = seconds since the
-   app was created: outage and slowdown windows count from server start.
-2. The handler sleeps the outcome's duration on the event loop, then answers by kind:
+   own seeded stream, ``spawn_stream(seed, "system:" + name)``, with ``now`` = ``start`` plus the
+   seconds since the app was created times ``speedup``: outage and slowdown windows count from
+   server start, on a clock that runs ``speedup`` times faster than the wall clock.
+2. The handler sleeps the outcome's duration divided by ``speedup`` on the event loop (a scenario's
+   30-minute WMS answer takes 30 s at a speedup of 60), then answers by kind:
    ok -> the model handles the body: 200 with its JSON, or 422 problem when it refuses (Rejected);
-   5xx -> 500; unavailable -> 503; 429 -> 429 with Retry-After in whole seconds, rounded up;
+   5xx -> 500; unavailable -> 503; 429 -> 429 with Retry-After in whole wall seconds, rounded up;
    timeout -> 504 once ``timeout_after`` has passed (a caller with a shorter timeout has gone).
 3. Models are only touched on the event loop's thread, one request at a time: no locks.
 
@@ -86,12 +88,23 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size (the pro
 class ServedSystems:
     """The systems of one app, the clock their behaviours read, and how answers become HTTP."""
 
-    def __init__(self, systems: dict[str, SimulatedSystem]) -> None:
+    def __init__(
+        self, systems: dict[str, SimulatedSystem], speedup: float = 1.0, start: float = 0.0
+    ) -> None:
+        if not speedup > 0:
+            raise ValueError(f"speedup(={speedup}) must be > 0; 1 is the wall clock")
         self.systems = systems
+        self.speedup = speedup
+        self.start = start
         self.origin = time.monotonic()
 
     def now(self) -> float:
-        return time.monotonic() - self.origin
+        """The behaviours' clock: ``start`` plus scaled seconds since the app was created."""
+        return self.start + (time.monotonic() - self.origin) * self.speedup
+
+    def wall(self, seconds: float) -> float:
+        """Behaviour seconds as wall seconds."""
+        return seconds / self.speedup
 
     def unknown(self, name: str) -> JSONResponse:
         return problem(
@@ -121,7 +134,7 @@ class ServedSystems:
             correlation,
         )
         outcome = system.begin(call, self.now())  # draw on arrival, in arrival order
-        await asyncio.sleep(outcome.duration)
+        await asyncio.sleep(self.wall(outcome.duration))
         try:
             answer = system.finish(call, outcome)
         except (KeyError, TypeError, ValueError, ArithmeticError) as bad:
@@ -133,7 +146,10 @@ class ServedSystems:
             )
         if isinstance(answer, SystemReplied):
             return JSONResponse(dict(answer.body))
-        return failure(name, operation, answer.kind, answer.retry_after, answer.detail)
+        return failure(name, operation, answer.kind, self._retry(answer.retry_after), answer.detail)
+
+    def _retry(self, retry_after: float | None) -> float | None:
+        return None if retry_after is None else self.wall(retry_after)
 
     async def page(
         self,
@@ -148,9 +164,9 @@ class ServedSystems:
             return self.unknown(name)
         call = CallSystem(f"http-{uuid.uuid4().hex}", name, "list", {}, "", "")
         outcome = system.begin(call, self.now())
-        await asyncio.sleep(outcome.duration)
+        await asyncio.sleep(self.wall(outcome.duration))
         if outcome.kind != OK:
-            return failure(name, "list", outcome.kind, outcome.retry_after, "")
+            return failure(name, "list", outcome.kind, self._retry(outcome.retry_after), "")
         limit = min(limit, system.behavior.page_size or limit)
         try:
             data, next_cursor = read(system.model, limit)
@@ -181,6 +197,8 @@ def create_systems_app(
     seed: int = 7,
     profiles: dict[str, BehaviorSpec] | None = None,
     short_pick_rate: float = 0.05,
+    speedup: float = 1.0,
+    start: float = 0.0,
 ) -> FastAPI:
     """A fresh app serving every system of ``build_estate(seed)``.
 
@@ -188,6 +206,11 @@ def create_systems_app(
     ``wms`` key applies to every node without its own entry; a system without a profile gets
     ``BehaviorSpec()``. ``None`` means REAL_TIME (simulators/behavior/defaults.py): realistic
     real-time latencies, no faults.
+
+    ``speedup`` and ``start`` put the behaviours on a scenario's virtual clock: it reads
+    ``start`` seconds when the app is created and runs ``speedup`` times faster than the wall
+    clock, so latencies, Retry-After and token buckets shrink by ``speedup`` and an outage at
+    10:00 of a scenario starting at 09:00 begins 3600 / ``speedup`` wall seconds after start.
     """
     chosen = REAL_TIME if profiles is None else profiles
     models = build_estate(seed).systems(short_pick_rate=short_pick_rate)
@@ -200,7 +223,9 @@ def create_systems_app(
                 spawn_stream(seed, f"system:{name}"),
             )
             for name, model in models.items()
-        }
+        },
+        speedup=speedup,
+        start=start,
     )
     app = FastAPI(
         title="crossdock simulated systems",
@@ -217,7 +242,9 @@ def create_systems_app(
             "status": "ok",
             "seed": seed,
             "systems": sorted(served.systems),
-            "uptime_s": round(served.now(), 3),
+            "uptime_s": round(time.monotonic() - served.origin, 3),
+            "clock_s": round(served.now(), 3),
+            "speedup": served.speedup,
         }
 
     @app.get("/erp/invoices", operation_id="list_invoices", responses=_PROBLEMS)
