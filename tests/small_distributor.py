@@ -128,12 +128,13 @@ def order(
     number: str = "PO-1001",
     region: str = "GA",
     price: dict[str, Decimal] | None = None,
+    currency: str = "USD",
 ) -> Order:
     prices = price or PRICES
     return Order(
         order_number=number,
         customer_id=customer,
-        currency="USD",
+        currency=currency,
         ship_to=Address(
             name="Receiving",
             line1="1 Dock Way",

@@ -53,6 +53,23 @@ class OrderRejected(EventData):
     reasons: Annotated[list[str], Field(min_length=1)]
 
 
+Count = Annotated[int, Field(ge=0)]
+
+
+class OrderStateEntered(EventData):
+    """The order entered a state of ORDER_LIFECYCLE (the event's type names it), with its
+    quantities at that moment, in units summed over its lines."""
+
+    ordered: Units
+    allocated: Count
+    """Units allocated at a node and not yet shipped."""
+    backordered: Count
+    """Units waiting for stock."""
+    shipped: Count
+    cancelled: Count
+    invoices: Count
+
+
 class SalesOrderCommitted(EventData):
     erp_order_number: Identifier
     """The ERP's number for the sales order: the ERP, system of record, has committed it."""
@@ -256,6 +273,12 @@ _EMITTED: dict[EventType, type[EventData]] = {
     E.ORDER_RECEIVED: OrderReceived,
     E.ORDER_ACCEPTED: OrderAccepted,
     E.ORDER_REJECTED: OrderRejected,
+    E.ORDER_ALLOCATED: OrderStateEntered,
+    E.ORDER_PARTIALLY_ALLOCATED: OrderStateEntered,
+    E.ORDER_BACKORDERED: OrderStateEntered,
+    E.ORDER_PARTIALLY_SHIPPED: OrderStateEntered,
+    E.ORDER_SHIPPED: OrderStateEntered,
+    E.ORDER_INVOICED: OrderStateEntered,
     E.SALES_ORDER_COMMITTED: SalesOrderCommitted,
     E.SALES_ORDER_REJECTED: SalesOrderRejected,
     E.ORDER_CANCEL_REQUESTED: OrderCancelRequested,

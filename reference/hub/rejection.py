@@ -22,6 +22,7 @@ class RejectionCode(StrEnum):
     PRICE_MISMATCH = "price_mismatch"
     SHIP_TO_RESTRICTED = "ship_to_restricted"
     CREDIT_LIMIT = "credit_limit_exceeded"
+    CURRENCY_MISMATCH = "currency_mismatch"
     UNCLASSIFIED = "unclassified"  # only a reason stored as text, before reasons had codes
 
 
@@ -95,4 +96,12 @@ def credit_limit(value: Decimal, available: Decimal) -> Rejection:
         "credit",
         RejectionCode.CREDIT_LIMIT,
         f"order value {value} exceeds the available credit {available}",
+    )
+
+
+def currency_mismatch(currency: str, contract: str) -> Rejection:
+    return Rejection(
+        "currency",
+        RejectionCode.CURRENCY_MISMATCH,
+        f"{currency!r} differs from the currency of the customer's contract prices {contract!r}",
     )

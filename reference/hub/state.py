@@ -111,6 +111,18 @@ class Release:
         self.state = release_transition(self.state, message)
 
 
+# The order-level event of entering a state of ORDER_LIFECYCLE, for the states no handler already
+# announces with an event of its own (OrderAccepted, OrderRejected, SalesOrderRejected,
+# OrderClosed, OrderCancelled). ALLOCATED is OrderPartiallyAllocated while units wait for stock.
+STATE_EVENTS: dict[State, EventType] = {
+    State.ALLOCATED: EventType.ORDER_ALLOCATED,
+    State.BACKORDERED: EventType.ORDER_BACKORDERED,
+    State.PARTIALLY_SHIPPED: EventType.ORDER_PARTIALLY_SHIPPED,
+    State.SHIPPED: EventType.ORDER_SHIPPED,
+    State.INVOICED: EventType.ORDER_INVOICED,
+}
+
+
 @dataclass(slots=True)
 class OrderSaga:
     order_id: str
@@ -141,6 +153,31 @@ class OrderSaga:
         self.state = transition("order", self.state, message)
         if self.state is State.PARTIALLY_SHIPPED:
             self.was_partially_shipped = True
+
+    def advance(self, message: Msg, now: float, events: list[Event]) -> None:
+        """``move``, and when that enters a state of STATE_EVENTS, append its event: the order's
+        state as a fact, so no consumer has to infer it from line events."""
+        before = self.state
+        self.move(message)
+        kind = STATE_EVENTS.get(self.state)
+        if kind is None or self.state is before:
+            return
+        lines = self.lines.values()
+        backordered = sum(ln.backordered for ln in lines)
+        if kind is EventType.ORDER_ALLOCATED and backordered:
+            kind = EventType.ORDER_PARTIALLY_ALLOCATED
+        events.append(
+            self.event(
+                kind,
+                now,
+                ordered=sum(ln.ordered for ln in lines),
+                allocated=sum(sum(ln.allocated.values()) for ln in lines),
+                backordered=backordered,
+                shipped=sum(ln.shipped for ln in lines),
+                cancelled=sum(ln.cancelled for ln in lines),
+                invoices=len(self.invoices),
+            )
+        )
 
     def event(self, kind: EventType, now: float, **data: object) -> Event:
         self.event_count += 1

@@ -18,6 +18,7 @@ class CustomerRecord:
     credit_limit: Decimal
     tax_rate: Decimal
     blocked: bool = False
+    currency: str = "USD"  # the currency of the customer's contract prices
 
 
 @dataclass(slots=True)
@@ -59,6 +60,7 @@ class Erp:
             "blocked": customer.blocked,
             "credit_limit": str(customer.credit_limit),
             "tax_rate": str(customer.tax_rate),
+            "currency": customer.currency,
             "prices": prices,
             "restricted": sorted(
                 s for s in payload["skus"] if region in self.restricted.get(s, ())

@@ -109,7 +109,7 @@ def fill(
             filled = True
         stop_waiting(state, saga)
         if filled:
-            saga.move(Msg.ALLOCATE)
+            saga.advance(Msg.ALLOCATE, now, decision.events)
             if config.order_ownership == "hub" or saga.erp_order_number is not None:
                 rate_releases(saga, decision)
 

@@ -86,6 +86,10 @@ def _validation_errors(
     if erp.get("blocked"):
         return [rejection.credit_hold(saga.customer_id)]
     reasons: list[Rejection] = []
+    contract_currency = erp.get("currency")  # the price list's; an ERP that omits it: unchecked
+    if contract_currency is not None and contract_currency != saga.currency:
+        # a price in another currency is not the contract price: the order is refused whole
+        return [rejection.currency_mismatch(saga.currency, str(contract_currency))]
     prices: dict[str, str] = erp.get("prices", {})
     restricted = set(erp.get("restricted", ()))
     for index, line in enumerate(saga.lines.values()):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from reference.domain.events import EventType as E
-from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState, State
+from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState, State, transition
 from reference.hub.effects import Decision
 from reference.hub.orders.backorders import wait
 from reference.hub.orders.calls import call
@@ -137,7 +137,7 @@ def shipped(
                 carrier=release.carrier,
             )
         )
-        saga.move(Msg.SHIP if saga.fully_shipped() else Msg.SHIP_PARTIAL)
+        saga.advance(Msg.SHIP if saga.fully_shipped() else Msg.SHIP_PARTIAL, now, decision.events)
         decision.events.append(saga.event(E.INVOICE_REQUESTED, now, shipment_id=shipment_id))
         decision.effects.append(
             call(
@@ -155,7 +155,7 @@ def shipped(
             )
         )
     elif saga.units_shipped() == 0 and not open_releases and saga.state is not State.BACKORDERED:
-        saga.move(Msg.BACKORDER)
+        saga.advance(Msg.BACKORDER, now, decision.events)
     finish_if_done(state, config, saga, decision, now)
     return decision
 
@@ -168,7 +168,7 @@ def invoiced(
     invoice_id = str(body["invoice_id"])
     shipment_id = str(body["shipment_id"])
     saga.invoices.append(invoice_id)
-    saga.move(Msg.INVOICE)
+    transition("order", saga.state, Msg.INVOICE)  # IllegalTransition before any change
     for release in saga.releases.values():
         if release.shipment_id == shipment_id:  # None on a release stored before it had one
             release.move(ReleaseMsg.INVOICE)
@@ -187,6 +187,7 @@ def invoiced(
             currency=saga.currency,
         )
     )
+    saga.advance(Msg.INVOICE, now, decision.events)  # OrderInvoiced follows InvoicePosted
     decision.effects.append(
         call(saga, "finance", Operation.RECORD_INVOICE, dict(body), about=invoice_id)
     )

@@ -62,7 +62,7 @@ def allocate(
             )
             wait(state, config, saga, line, decision, now)
         line.move(Msg.ALLOCATE if line.allocated else Msg.BACKORDER)
-    saga.move(Msg.ALLOCATE if saga.releases else Msg.BACKORDER)
+    saga.advance(Msg.ALLOCATE if saga.releases else Msg.BACKORDER, now, decision.events)
     if len(saga.releases) > 1:
         saga.was_split = True
         decision.events.append(saga.event(E.ORDER_SPLIT, now, nodes=sorted(saga.releases)))

@@ -99,11 +99,14 @@ def test_an_order_that_ships_complete_publishes_its_whole_lifecycle_in_order() -
         E.ORDER_ACCEPTED,
         E.LINE_ALLOCATED,
         E.LINE_ALLOCATED,
+        E.ORDER_ALLOCATED,
         E.SALES_ORDER_COMMITTED,  # the ERP commits the sales order before any warehouse hears
         E.ORDER_RELEASED,
         E.SHIPMENT_CONFIRMED,
+        E.ORDER_SHIPPED,
         E.INVOICE_REQUESTED,
         E.INVOICE_POSTED,
+        E.ORDER_INVOICED,
         E.ORDER_CLOSED,
     ]
 

@@ -70,3 +70,14 @@ def test_every_order_of_a_500_order_run_is_committed_by_the_erp_before_release(s
         assert committed["data"]["erp_order_number"] == f"ERP-{order['order_id']}"
         assert committed["schemaversion"] == "1"
     assert released == statuses.count(201)  # every accepted order went on to a warehouse
+
+
+def test_an_order_in_another_currency_than_the_contract_is_refused_naming_currency(service):
+    body = order_body("PO-SOR-EUR", customer_index=1)
+    body["currency"] = "EUR"  # the customer's contract prices are in USD
+    with httpx.Client(base_url=service.url, timeout=60) as client:
+        reply = client.post("/v1/orders", json=body, headers={"Idempotency-Key": str(uuid.uuid4())})
+    assert reply.status_code == 422, reply.text
+    problem = reply.json()
+    assert [e["field"] for e in problem["errors"]] == ["currency"]
+    assert "'EUR'" in problem["errors"][0]["message"] and "'USD'" in problem["errors"][0]["message"]

@@ -66,12 +66,15 @@ def test_a_wholly_backordered_order_waits_instead_of_being_cancelled(driver_for)
     assert "OrderCancelled" not in driver.types("SO-1")
     receive(driver, DFW, PIPE, 2)
     assert saga.state is State.CLOSED
-    assert driver.types("SO-1")[-6:] == [
+    assert driver.types("SO-1")[-9:] == [
         "BackorderAllocated",
+        "OrderAllocated",  # from backordered: every unit is now allocated
         "OrderReleased",
         "ShipmentConfirmed",
+        "OrderShipped",
         "InvoiceRequested",
         "InvoicePosted",
+        "OrderInvoiced",
         "OrderClosed",
     ]
 
@@ -143,3 +146,27 @@ def test_a_short_pick_waits_for_stock_too(driver_for):
     driver.systems[f"wms:{ATL}"].short_pick_rate = 0.0
     receive(driver, ATL, PIPE, short)
     assert (saga.lines[1].shipped, saga.state) == (20, State.CLOSED)
+
+
+def test_each_order_state_entered_is_an_event_with_the_order_s_quantities(driver_for):
+    driver = driver_for({(ATL, PIPE): 7})
+    place(driver, order((PIPE, 10)))
+    states = [
+        (e.type.value, dict(e.data))
+        for e in driver.events
+        if e.type in ("OrderPartiallyAllocated", "OrderPartiallyShipped")
+    ]
+    common = {"ordered": 10, "backordered": 3, "cancelled": 0}
+    assert states == [
+        ("OrderPartiallyAllocated", {**common, "allocated": 7, "shipped": 0, "invoices": 0}),
+        ("OrderPartiallyShipped", {**common, "allocated": 0, "shipped": 7, "invoices": 0}),
+    ]
+    receive(driver, ATL, PIPE, 3)
+    assert driver.types("SO-1")[-4:] == [
+        "InvoiceRequested",
+        "InvoicePosted",
+        "OrderInvoiced",
+        "OrderClosed",
+    ]
+    shipped = next(e for e in driver.events if e.type == "OrderShipped")
+    assert dict(shipped.data)["shipped"] == 10

@@ -50,11 +50,14 @@ def test_a_valid_order_is_accepted_shipped_invoiced_and_closed(driver_for):
         "OrderAccepted",
         "LineAllocated",
         "LineAllocated",
+        "OrderAllocated",
         "SalesOrderCommitted",
         "OrderReleased",
         "ShipmentConfirmed",
+        "OrderShipped",
         "InvoiceRequested",
         "InvoicePosted",
+        "OrderInvoiced",
         "OrderClosed",
     ]
     posted = next(e for e in driver.events if e.type == "InvoicePosted")
@@ -162,6 +165,12 @@ def test_a_short_pick_ships_less_and_backorders_the_rest(driver_for):
             "lines.1.sku",
             RejectionCode.SHIP_TO_RESTRICTED,
             "'SOLVENT-CEMENT-CHM' may not ship to region 'CA'",
+        ),
+        (
+            {"currency": "EUR"},
+            "currency",
+            RejectionCode.CURRENCY_MISMATCH,
+            "'EUR' differs from the currency of the customer's contract prices 'USD'",
         ),
         (
             {"customer": "TINY-HARDWARE"},
