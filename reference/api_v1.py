@@ -8,6 +8,7 @@ pydantic: no I/O, no web framework.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -103,6 +104,27 @@ class CancelRequest(BaseModel):
     model_config = {"extra": "forbid"}
 
     reason: str = Field(default="customer request", min_length=1, max_length=200)
+
+
+# -- payments ---------------------------------------------------------------------------------
+
+
+class PaymentCreate(BaseModel):
+    model_config = {"extra": "forbid"}
+
+    invoice_id: str = Field(min_length=1, max_length=128)
+    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="In `currency`")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="The invoice's ISO currency")
+
+
+class PaymentPublic(BaseModel):
+    payment_id: str
+    invoice_id: str
+    order_id: str
+    customer_id: str
+    amount: str
+    currency: str
+    open_balance: str = Field(description="What of the invoice is still unpaid")
 
 
 # -- stock ------------------------------------------------------------------------------------

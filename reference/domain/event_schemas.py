@@ -10,8 +10,6 @@ changed meaning, is a new version registered beside the old one; a consumer pick
 each event by its (type, schemaversion), so one that has not moved keeps reading the version it
 knows while the producer publishes both.
 
-PaymentApplied has no schema: the hub records no payments yet, and a schema nothing emits would
-be a guess no test can hold to. It gets one with the code that emits it.
 """
 
 from __future__ import annotations
@@ -164,6 +162,21 @@ class OrderCancelled(EventData):
     reason: str
 
 
+class PaymentApplied(EventData):
+    payment_id: Identifier
+    invoice_id: Identifier
+    amount: DecimalText
+    currency: CurrencyCode
+    open_balance: DecimalText
+    """What of the invoice is still unpaid after this payment."""
+
+
+class OrderPaid(EventData):
+    invoices: Units
+    paid: DecimalText
+    """Every invoice of the closed order is paid; ``paid`` is their sum."""
+
+
 class InventoryMoved(EventData):
     movement_id: Identifier
     kind: MovementKind
@@ -294,6 +307,8 @@ _EMITTED: dict[EventType, type[EventData]] = {
     E.BACKORDER_CANCELLED: BackorderCancelled,
     E.ORDER_CLOSED: OrderClosed,
     E.ORDER_CANCELLED: OrderCancelled,
+    E.PAYMENT_APPLIED: PaymentApplied,
+    E.ORDER_PAID: OrderPaid,
     E.INVENTORY_MOVED: InventoryMoved,
     E.AVAILABILITY_CHANGED: AvailabilityChanged,
     E.RECONCILIATION_EXCEPTION: ReconciliationException,

@@ -46,6 +46,7 @@ class EventType(StrEnum):
     ORDER_CLOSED = "OrderClosed"
     ORDER_CANCELLED = "OrderCancelled"
     PAYMENT_APPLIED = "PaymentApplied"
+    ORDER_PAID = "OrderPaid"
     INVENTORY_MOVED = "InventoryMoved"
     AVAILABILITY_CHANGED = "AvailabilityChanged"
     RECONCILIATION_EXCEPTION = "ReconciliationException"

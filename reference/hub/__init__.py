@@ -2,6 +2,7 @@
 
 from reference.hub.core import Hub, UnknownOrder, UnknownRelease
 from reference.hub.effects import (
+    ApplyPayment,
     CallSystem,
     CancelOrder,
     ConfirmShipment,
@@ -20,6 +21,7 @@ from reference.hub.effects import (
     SystemReplied,
 )
 from reference.hub.orders import CancellationRefused
+from reference.hub.orders.payments import PaymentRefused
 from reference.hub.protocol import FailureKind, Operation, call_id
 from reference.hub.rejection import Rejection, RejectionCode
 from reference.hub.retry import RetryPolicy
@@ -33,6 +35,7 @@ from reference.hub.state import (
 )
 
 __all__ = [
+    "ApplyPayment",
     "BackorderCancel",
     "BackorderPolicy",
     "CallSystem",
@@ -51,6 +54,7 @@ __all__ = [
     "Message",
     "Operation",
     "OrderSaga",
+    "PaymentRefused",
     "PlaceOrder",
     "ReconcileSnapshot",
     "RecordMovement",

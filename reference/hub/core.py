@@ -14,6 +14,7 @@ from reference.domain.events import EventType as E
 from reference.domain.model import MovementKind
 from reference.hub import orders
 from reference.hub.effects import (
+    ApplyPayment,
     CallSystem,
     CancelOrder,
     ConfirmShipment,
@@ -30,6 +31,7 @@ from reference.hub.effects import (
     SystemCallFailed,
     SystemReplied,
 )
+from reference.hub.orders.payments import apply_payment
 from reference.hub.protocol import FailureKind, Operation, shipment_wait_id
 from reference.hub.retry import jitter
 from reference.hub.state import HubConfig, HubState, OrderSaga, stock_subject
@@ -139,6 +141,9 @@ class Hub:
         saga.pending_calls.discard(shipment_wait_id(saga.order_id, key))
         body = {"shipment_id": message.shipment_id, "lines": list(message.lines)}
         return orders.shipped(self.state, self.config, saga, key, body, now)
+
+    def _pay(self, message: ApplyPayment, now: float) -> Decision:
+        return apply_payment(self.state, self.saga(message.order_id), message, now)
 
     def _expire(self, message: ExpireBackorders, now: float) -> Decision:
         saga = self.state.orders.get(message.order_id)
@@ -280,6 +285,7 @@ _HANDLERS: dict[type, Callable[[Hub, Any, float], Decision]] = {
     RetryCall: Hub._retry,
     ReplayDeadLetter: Hub._replay,
     ExpireBackorders: Hub._expire,
+    ApplyPayment: Hub._pay,
     RecordMovement: Hub._movement,
     ReconcileSnapshot: Hub._snapshot,
 }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from typing import Any
 
 from reference.domain.events import Event
@@ -111,6 +112,18 @@ class ReplayDeadLetter:
 
 
 @dataclass(frozen=True, slots=True)
+class ApplyPayment:
+    """Finance or a bank feed paid ``amount`` of one of the order's invoices."""
+
+    order_id: str
+    payment_id: str
+    invoice_id: str
+    amount: Decimal
+    currency: str
+    correlation_id: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ExpireBackorders:
     """A timer: cancel what of the order has waited for stock longer than the policy allows."""
 
@@ -138,6 +151,7 @@ Message = (
     | RetryCall
     | ReplayDeadLetter
     | ExpireBackorders
+    | ApplyPayment
     | RecordMovement
     | ReconcileSnapshot
 )

@@ -144,6 +144,8 @@ class OrderSaga:
     erp_order_number: str | None = None  # set when the ERP commits the sales order
     cancel_reason: str | None = None  # a cancel asked of the ERP, not yet confirmed by it
     backorders: BackorderPreference = "wait"  # the customer's preference for what is short
+    invoice_totals: dict[str, Decimal] = field(default_factory=dict)  # invoice id -> total
+    payments: dict[str, tuple[str, Decimal]] = field(default_factory=dict)  # id -> (inv, amt)
     # facts for the report, kept as they happen so nothing has to be replayed to count them
     was_split: bool = False
     was_partially_shipped: bool = False

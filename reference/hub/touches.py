@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reference.hub.effects import (
+    ApplyPayment,
     CancelOrder,
     ConfirmShipment,
     ExpireBackorders,
@@ -46,7 +47,9 @@ class Touches:
 
 def order_of(message: Message) -> str | None:
     """The order a message is about, if any: the saga to load before asking ``touches``."""
-    if isinstance(message, PlaceOrder | CancelOrder | ConfirmShipment | ExpireBackorders):
+    if isinstance(
+        message, PlaceOrder | CancelOrder | ConfirmShipment | ExpireBackorders | ApplyPayment
+    ):
         return message.order_id
     if isinstance(message, SystemReplied | SystemCallFailed | RetryCall | ReplayDeadLetter):
         return message.call.order_id
@@ -94,7 +97,7 @@ def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touc
     customer = saga.customer_id
     if isinstance(message, CancelOrder):
         return Touches(order_id, exposure=customer, positions=everywhere)
-    if isinstance(message, ExpireBackorders):  # cancelling what waited gives back its exposure
+    if isinstance(message, ExpireBackorders | ApplyPayment):  # both give back exposure
         return Touches(order_id, exposure=customer)
     if isinstance(message, ConfirmShipment):
         return Touches(

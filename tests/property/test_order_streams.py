@@ -11,7 +11,7 @@ from small_distributor import NODES, PRICES, make_erp, make_hub, make_wms, order
 
 from reference.domain.lifecycle import State
 from reference.domain.model import InventoryMovement, MovementKind
-from reference.hub import Hub, RecordMovement
+from reference.hub import ApplyPayment, Hub, RecordMovement, SystemReplied
 from simulators.behavior.latency import ExponentialSpec
 from simulators.behavior.profile import BehaviorSpec
 from simulators.sim import feed, sim_world
@@ -41,7 +41,11 @@ ACCEPTED = frozenset(State) - {State.RECEIVED, State.REJECTED}
 class CheckedHub(Hub):
     """The real hub, with its stock and exposure invariants checked after every decision."""
 
+    taxes: dict[str, Decimal]  # invoice id -> tax, as the ERP posted it
+
     def decide(self, message, now):  # type: ignore[override]
+        if isinstance(message, SystemReplied) and "invoice_id" in message.body:
+            self.taxes[message.body["invoice_id"]] = Decimal(message.body["tax"])
         decision = super().decide(message, now)
         for key, p in self.state.inventory.items():
             assert p.on_hand - p.allocated - p.quarantined - p.safety_stock >= 0, key
@@ -52,12 +56,16 @@ class CheckedHub(Hub):
                 assert 0 <= line.shipped <= line.ordered
                 assert line.shipped + line.cancelled + line.backordered <= line.ordered
             if saga.state in ACCEPTED:
-                # open orders and unpaid invoices: what is ordered and not cancelled, at the
-                # order's prices (nothing is paid in these streams)
-                open_value[saga.customer_id] = open_value.get(saga.customer_id, Decimal(0)) + sum(
+                # open orders and unpaid invoices: what is ordered and not cancelled at the
+                # order's prices, plus the tax of posted invoices, less what was paid
+                ordered = sum(
                     (ln.unit_price * (ln.ordered - ln.cancelled) for ln in saga.lines.values()),
                     Decimal(0),
                 )
+                owed = sum((self.taxes.get(i, Decimal(0)) for i in saga.invoices), Decimal(0))
+                paid = sum((amount for _, amount in saga.payments.values()), Decimal(0))
+                customer = saga.customer_id
+                open_value[customer] = open_value.get(customer, Decimal(0)) + ordered + owed - paid
         for customer, exposure in self.state.exposure.items():
             assert exposure == open_value.get(customer, Decimal(0)), customer
         for event in decision.events:
@@ -66,9 +74,10 @@ class CheckedHub(Hub):
         return decision
 
 
-def run(stock, orders, short_pick_rate, seed, receipts=()):
+def run(stock, orders, short_pick_rate, seed, receipts=(), pay_shares=()):
     plain = make_hub(stock, seed=seed)
     hub = CheckedHub(plain.config, plain.state)
+    hub.taxes = {}
     finance = Finance()
     erp = make_erp()
     wms = make_wms(stock, short_pick_rate, seed)
@@ -107,15 +116,31 @@ def run(stock, orders, short_pick_rate, seed, receipts=()):
 
     env.process(deliveries())
     env.run()
+    for n, invoice in enumerate(sorted(erp.invoices.values(), key=lambda i: i["invoice_id"])):
+        share = pay_shares[n % len(pay_shares)] if pay_shares else Decimal(0)
+        amount = (Decimal(invoice["total"]) * share).quantize(Decimal("0.01"))
+        if amount > 0:  # finance pays some invoices, in part or in full
+            payment = ApplyPayment(
+                invoice["order_id"], f"PAY-{n}", invoice["invoice_id"], amount, "USD"
+            )
+            hub.decide(payment, env.now)
+            hub.decide(payment, env.now)  # delivered twice: applied once
     return hub, finance, events, erp
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stock_st, orders_st, st.floats(0.0, 0.6), st.integers(0, 2**32 - 1), receipts_st)
+@given(
+    stock_st,
+    orders_st,
+    st.floats(0.0, 0.6),
+    st.integers(0, 2**32 - 1),
+    receipts_st,
+    st.lists(st.sampled_from([Decimal(0), Decimal("0.5"), Decimal(1)]), max_size=4),
+)
 def test_stock_quantities_and_exposure_hold_at_every_step_and_every_order_ends(
-    stock, orders, short_pick_rate, seed, receipts
+    stock, orders, short_pick_rate, seed, receipts, pay_shares
 ):
-    hub, finance, _, erp = run(stock, orders, short_pick_rate, seed, receipts)
+    hub, finance, _, erp = run(stock, orders, short_pick_rate, seed, receipts, pay_shares)
     invoiced: dict[tuple[str, int], int] = {}
     for invoice in erp.invoices.values():
         for line in invoice["lines"]:
@@ -130,6 +155,8 @@ def test_stock_quantities_and_exposure_hold_at_every_step_and_every_order_ends(
             assert invoiced.get((saga.order_id, line.line_no), 0) == line.shipped
         if saga.state is State.CLOSED:
             assert len(saga.invoices) == saga.shipments >= 1
+        paid = sum((amount for _, amount in saga.payments.values()), Decimal(0))
+        assert paid <= sum(saga.invoice_totals.values(), Decimal(0))  # paid <= invoiced
     for journal in finance.journals.values():
         assert journal.is_balanced()
     assert sum(finance.trial_balance().values(), Decimal(0)) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from reference.domain.events import EventType as E
@@ -168,6 +169,12 @@ def invoiced(
     invoice_id = str(body["invoice_id"])
     shipment_id = str(body["shipment_id"])
     saga.invoices.append(invoice_id)
+    # the invoice is now owed: its lines move from open order value to it, and its tax joins
+    total, net = Decimal(str(body["total"])), Decimal(str(body["net"]))
+    saga.invoice_totals[invoice_id] = total
+    state.exposure[saga.customer_id] = state.exposure.get(saga.customer_id, Decimal(0)) + (
+        total - net
+    )
     transition("order", saga.state, Msg.INVOICE)  # IllegalTransition before any change
     for release in saga.releases.values():
         if release.shipment_id == shipment_id:  # None on a release stored before it had one
