@@ -8,10 +8,11 @@ pydantic: no I/O, no web framework.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -109,11 +110,40 @@ class CancelRequest(BaseModel):
 # -- payments ---------------------------------------------------------------------------------
 
 
+AMOUNT_PATTERN = r"^([1-9][0-9]{0,11}(\.[0-9]{1,2})?|0\.(0[1-9]|[1-9][0-9]?))$"
+
+
+def _amount_text(value: Any) -> Any:
+    if not isinstance(value, str) or re.fullmatch(AMOUNT_PATTERN, value) is None:
+        raise ValueError(
+            f"an amount is a positive decimal string with at most two places, like '125.40', "
+            f"not {value!r}"
+        )
+    return value
+
+
+PaymentAmount = Annotated[
+    Decimal,
+    BeforeValidator(_amount_text),
+    Field(gt=0, max_digits=14, decimal_places=2, description="In `currency`"),
+    # As narrow as the validation: a positive decimal string with at most two places, so a
+    # schema-valid amount is never refused for its form.
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": AMOUNT_PATTERN,
+            "examples": ["125.40"],
+            "description": "In `currency`",
+        }
+    ),
+]
+
+
 class PaymentCreate(BaseModel):
     model_config = {"extra": "forbid"}
 
     invoice_id: str = Field(min_length=1, max_length=128)
-    amount: Decimal = Field(gt=0, max_digits=14, decimal_places=2, description="In `currency`")
+    amount: PaymentAmount
     currency: str = Field(pattern=r"^[A-Z]{3}$", description="The invoice's ISO currency")
 
 

@@ -93,6 +93,20 @@ def problems(events: list[Event]) -> list[str]:
     return found
 
 
+# What a simulated day does not produce: nobody pays or cancels in a what-if run, the ERP refuses
+# no committed order, and a backorder waits longer than the day. The message pacts (bi, crm,
+# wms) and the service's payment and cancellation tests check these events against their
+# schemas instead.
+NOT_IN_A_DAY = {
+    EventType.PAYMENT_APPLIED,
+    EventType.ORDER_PAID,
+    EventType.SALES_ORDER_REJECTED,
+    EventType.ORDER_CANCEL_REQUESTED,
+    EventType.ORDER_CANCELLED,
+    EventType.BACKORDER_CANCELLED,
+}
+
+
 def test_every_event_of_a_seeded_day_matches_the_schema_of_its_type_and_version(
     seeded_day, rare_facts
 ):
@@ -100,15 +114,15 @@ def test_every_event_of_a_seeded_day_matches_the_schema_of_its_type_and_version(
     assert len(seeded_day) > 1000
     assert problems(events) == []
     emitted = Counter(e.type for e in events)
-    assert set(emitted) == {kind for kind, _ in EVENT_SCHEMAS}, "a schema no run exercises"
+    registered = {kind for kind, _ in EVENT_SCHEMAS}
+    assert set(emitted) == registered - NOT_IN_A_DAY, "a schema no run exercises"
     assert {e.schema_version for e in events} == {"1"}
 
 
 def test_the_hub_emits_today_what_every_registered_schema_describes(seeded_day, rare_facts):
-    """Each registered type appears at least once, so no schema above went unchecked; the one
-    type without a schema is the one the hub does not emit."""
+    """Each type a day can produce appears at least once, so no schema above went unchecked."""
     emitted = {e.type for e in seeded_day + rare_facts}
-    assert set(EventType) - emitted == {EventType.PAYMENT_APPLIED}
+    assert set(EventType) - emitted == NOT_IN_A_DAY
 
 
 @pytest.mark.parametrize("spoil", ["drop a field", "add a field", "retype a field"])

@@ -26,6 +26,7 @@ OPERATIONS = {
     "POST /v1/inventory/movements",
     "POST /v1/inventory/snapshots",
     "POST /v1/shipments",
+    "POST /v1/payments",
     "GET /v1/invoices/{invoice_id}",
     "GET /v1/events",
     "GET /healthz",

@@ -7,6 +7,7 @@ import socket
 from collections.abc import Sequence
 
 from reference.hub import Hub, HubConfig, HubState, PlaceOrder
+from reference.hub.state import BackorderPolicy
 from reference.service.ports import AsyncPorts, SystemsPort, async_driver
 from simulators.behavior.latency import FixedSpec
 from simulators.behavior.profile import BehaviorSpec
@@ -25,7 +26,10 @@ FAST: dict[str, BehaviorSpec] = {
 
 
 def hub_for(estate: Estate) -> Hub:
-    return Hub(HubConfig(nodes=estate.nodes, seed=SEED), HubState(inventory=estate.opening_stock()))
+    """Backorders are shipped and cancelled at once: nothing waits days for stock that never
+    comes here, so each order runs to its end before the next."""
+    config = HubConfig(nodes=estate.nodes, seed=SEED, backorders=BackorderPolicy(wait=False))
+    return Hub(config, HubState(inventory=estate.opening_stock()))
 
 
 Outcome = dict[str, tuple[str, list[str]]]  # order id -> (final state, sorted business events)
