@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 
 import pytest
@@ -50,7 +51,7 @@ def test_in_process_and_http_ports_give_the_same_business_outcome(serve_systems,
 
     _, http_outcome = asyncio.run(over_http())
     _, local_outcome = asyncio.run(in_process())
-    assert http_outcome == local_outcome
+    assert without_timing(http_outcome) == without_timing(local_outcome)
     states = Counter(state for state, _ in http_outcome.values())
     assert states["closed"] >= 1
     shorted = [
@@ -59,3 +60,18 @@ def test_in_process_and_http_ports_give_the_same_business_outcome(serve_systems,
         if any("LineShortPicked" in key for key in events)
     ]
     assert shorted, "expected at least one short pick at a 30% short-pick rate"
+
+
+def without_timing(outcome: dict) -> dict:  # type: ignore[type-arg]
+    """The outcome less what depends on which of an order's concurrent releases answers first
+    on the wall clock: an order-level state event counts the invoices posted at that moment
+    (the twin, on a virtual clock, compares those too)."""
+
+    def key(text: str) -> str:
+        kind, subject, data = text.split("|", 2)
+        if not kind.startswith("Order"):
+            return text
+        fields = {k: v for k, v in json.loads(data).items() if k != "invoices"}
+        return f"{kind}|{subject}|{json.dumps(fields, sort_keys=True)}"
+
+    return {o: (state, sorted(key(k) for k in keys)) for o, (state, keys) in outcome.items()}
