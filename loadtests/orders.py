@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from simulators.systems.estate import order_body
+
 CHANNEL_LINES = {"web": (1, 4), "marketplace": (1, 2), "edi": (10, 40), "sales_rep": (2, 8)}
 
 
@@ -61,29 +63,9 @@ class OrderBook:
         count = min(lines or self.random.randint(low, high), len(customer.lines))
         picked = self.random.sample(customer.lines, count)
         number = uuid.UUID(int=self.random.getrandbits(128)).hex[:16].upper()
-        return {
-            "order_number": f"LOAD-{channel[:3].upper()}-{number}",
-            "customer_id": customer.customer_id,
-            "channel": channel,
-            "currency": "USD",
-            "ship_to": {
-                "name": "Receiving",
-                "line1": "1 Dock Way",
-                "city": "Anytown",
-                "region": customer.region,
-                "postal_code": "00000",
-                "country": "US",
-            },
-            "lines": [
-                {
-                    "line_no": n,
-                    "sku": sku,
-                    "quantity": self.random.randint(1, 3),
-                    "unit_price": price,
-                }
-                for n, (sku, price) in enumerate(picked, start=1)
-            ],
-        }
+        priced = [(sku, self.random.randint(1, 3), price) for sku, price in picked]
+        number = f"LOAD-{channel[:3].upper()}-{number}"
+        return order_body(number, customer.customer_id, customer.region, priced, channel)
 
     def key(self) -> str:
         return str(uuid.UUID(int=self.random.getrandbits(128)))

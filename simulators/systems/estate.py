@@ -151,16 +151,31 @@ def example_order(
     good = [c for c in estate.customers if c.credit_limit >= 100_000]
     customer = good[customer_index % len(good)]
     chosen = skus or sellable_skus(estate, customer)[:lines]
+    priced = [
+        (sku, quantity, estate.contract_prices[(customer.customer_id, sku)] * price_factor)
+        for sku in chosen
+    ]
+    return order_body(number, customer.customer_id, customer.region, priced, channel)
+
+
+def order_body(
+    number: str,
+    customer_id: str,
+    region: str,
+    lines: list[tuple[str, int, Decimal | str]],
+    channel: str = "web",
+) -> dict[str, Any]:
+    """A POST /v1/orders body on the wire: ``lines`` are (sku, quantity, unit price)."""
     return {
         "order_number": number,
-        "customer_id": customer.customer_id,
+        "customer_id": customer_id,
         "channel": channel,
         "currency": "USD",
         "ship_to": {
             "name": "Receiving",
             "line1": "1 Dock Way",
             "city": "Anytown",
-            "region": customer.region,
+            "region": region,
             "postal_code": "00000",
             "country": "US",
         },
@@ -169,13 +184,9 @@ def example_order(
                 "line_no": n,
                 "sku": sku,
                 "quantity": quantity,
-                "unit_price": str(
-                    (estate.contract_prices[(customer.customer_id, sku)] * price_factor).quantize(
-                        Decimal("0.01")
-                    )
-                ),
+                "unit_price": str(Decimal(price).quantize(Decimal("0.01"))),
             }
-            for n, sku in enumerate(chosen, start=1)
+            for n, (sku, quantity, price) in enumerate(lines, start=1)
         ],
     }
 
