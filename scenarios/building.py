@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reference.hub import Hub, HubConfig, HubState, RetryPolicy
+from scenarios.pointtopoint import duplicate_check
 from scenarios.spec import ScenarioSpec
 from scenarios.wiring import Wiring
 from simulators.behavior.streams import spawn_stream
@@ -29,7 +30,7 @@ def build_hub(spec: ScenarioSpec, estate: Estate, seed: int) -> Hub:
         nodes=estate.nodes,
         seed=seed,
         retry=RetryPolicy(retry.base, max(retry.cap, retry.base), retry.max_attempts),
-        check_duplicates=spec.hub.idempotency,
+        check_duplicates=duplicate_check(spec),
         sourcing=spec.hub.sourcing,
         order_ownership=spec.hub.order_ownership,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from scenarios.pointtopoint import problems as point_to_point_problems
 from scenarios.problems import Problem, did_you_mean, dotted
 from scenarios.topology import owners
 
@@ -26,7 +27,13 @@ _BY_KIND = {"edi_partner": "edi", "erp": "erp", "tms": "tms", "finance": "financ
 
 
 def problems(spec: ScenarioSpec) -> list[Problem]:
-    return _behaviours(spec) + _faults(spec) + _ownership(spec) + _order_owner(spec)
+    return (
+        _behaviours(spec)
+        + _faults(spec)
+        + _ownership(spec)
+        + _order_owner(spec)
+        + point_to_point_problems(spec)
+    )
 
 
 def run_systems(spec: ScenarioSpec) -> list[str]:

@@ -14,6 +14,9 @@ Theory of operation:
   call or polled batch; inventory by events (plus snapshot reconciliation) or by snapshots every N;
   shipment confirmations by event or file drop; EDI documents and CRM/BI/finance feeds by event or
   batch.
+- In a ``point_to_point`` estate there is no hub: each channel's orders reach the ERP on an
+  interface of their own, and the core runs as the ERP's order management with the hub's
+  functions off (``scenarios.pointtopoint``).
 - KPIs are streamed by ``Measures``; finished orders are archived from the hub's working state
   after ``hub.saga_retention``, so memory follows the orders in flight, not the day's total.
 """
@@ -36,6 +39,7 @@ from reference.hub import (
 )
 from scenarios.building import UNITS_PER_LINE, build_hub, build_systems, rare_collections
 from scenarios.measures import Measures
+from scenarios.pointtopoint import Intake, dead_letter_queue, point_to_point
 from scenarios.results import RunResult
 from scenarios.spec import ScenarioSpec
 from scenarios.wiring import Wiring
@@ -101,6 +105,7 @@ class World:
         carried = FileDropShipments(self.ports, polls, self._unconfirmed) if polls else self.ports
         self.counter = RetryCounter(carried)
         self.driver = sim_driver(self.hub, self.counter, self.ports)
+        self.parks = dead_letter_queue(spec)
         self.factory = OrderFactory(
             estate,
             spawn_stream(seed, "demand"),
@@ -111,6 +116,11 @@ class World:
             demand.resend_rate,
         )
         self.webhook_rngs = {c: spawn_stream(seed, f"webhook:{c}") for c in wiring.webhooks}
+        self.intake = (
+            Intake(env, spec, wiring, seed, self.measures, self.driver.submit, self.ports.at)
+            if point_to_point(spec)
+            else None
+        )
         self.parked: list[DeadLetter] = []
         self.retiring: deque[tuple[float, str]] = deque()
         self.mailboxes: dict[str, list[tuple[str, ChannelOrder]]] = {}
@@ -139,7 +149,7 @@ class World:
             every = wiring.snapshot_every(node)
             if every is not None:
                 self._every(every, lambda n=node: self._snapshot(n))
-        if spec.hub.dead_letters:
+        if self.parks:
             self._every(spec.hub.replay_every, self._replay)
         for channel, every in wiring.availability_feeds.items():
             self._every(every, lambda c=channel: self.measures.refresh_view(c))
@@ -186,6 +196,9 @@ class World:
         self.orders_sent += 1
         self.lines_placed += len(placed.order.lines)
         base_id = f"SO-{placed.number:07d}"
+        if self.intake is not None:
+            self.intake.route(placed, base_id)
+            return
         measures, now = self.measures, placed.placed_at
         webhook = self.wiring.webhooks.get(channel)
         times = webhook.deliveries(now, self.webhook_rngs[channel]) if webhook else [now]
@@ -315,7 +328,7 @@ class World:
             self.retiring.append((self.env.now + self.spec.hub.saga_retention, event.subject))
 
     def _dead_letter(self, letter: DeadLetter) -> None:
-        if self.spec.hub.dead_letters:
+        if self.parks:
             self.parked.append(letter)
         else:
             self.measures.dropped(self.env.now)

@@ -3,9 +3,15 @@
 Attempt i (0-based) is made at ``now + backoff * (2**i - 1)``; each fails with ``failure_rate``.
 The receiver sees the first attempt that succeeds. With ``duplicate_rate`` the sender misses the
 acknowledgement and delivers again at the time of what would have been its next attempt.
+
+A receiver that can be down (``down(t)``: an outage window of the system the webhook posts to)
+refuses an attempt made while it is down, as surely as a drawn failure; the draws are the same
+either way, and a redelivery that meets the outage is not seen.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
@@ -24,14 +30,20 @@ class WebhookSender:
         self.backoff = backoff
         self.failure_rate = failure_rate
 
-    def deliveries(self, now: float, rng: np.random.Generator) -> list[float]:
+    def deliveries(
+        self, now: float, rng: np.random.Generator, down: Callable[[float], bool] | None = None
+    ) -> list[float]:
         """Times at which the receiver sees the webhook; empty if every attempt fails."""
         delay = 0.0
         step = self.backoff
         for _ in range(self.max_attempts):
-            if self.failure_rate == 0.0 or rng.random() >= self.failure_rate:
+            if (self.failure_rate == 0.0 or rng.random() >= self.failure_rate) and (
+                down is None or not down(now + delay)
+            ):
                 first = now + delay
                 if self.duplicate_rate > 0.0 and rng.random() < self.duplicate_rate:
+                    if down is not None and down(first + step):
+                        return [first]
                     return [first, first + step]
                 return [first]
             delay += step
