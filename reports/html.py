@@ -22,7 +22,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from reports import charts
-from reports.summary import SHOWN, findings
+from reports.summary import SHOWN, answer, findings, question
 from reports.template import PAGE
 from reports.timeline import timeline
 from reports.units import Scale, number, scale_for, signed
@@ -185,7 +185,37 @@ def kpi_table(study: StudyResult) -> str:
 
 
 def summary_section(study: StudyResult) -> str:
-    """What the study found: each variant's differences from the baseline beyond chance."""
+    """What the study found: the scenario's question and its answer, then each variant's
+    differences from the baseline beyond chance."""
+    return _answer_section(study) + _differences_section(study)
+
+
+def _answer_section(study: StudyResult) -> str:
+    """The question the scenario asks, answered by the KPIs it names, variant by variant."""
+    asked, answered_by = question(study)
+    if not asked:
+        return ""
+    head = f'<p id="question"><b>Question.</b> {escape(asked)}</p>'
+    if len(study.variants) < 2 or study.replications < 2 or not answered_by:
+        return head
+    catalog = charts.kpis(study)
+    base = escape(study.baseline)
+    items = []
+    for v in study.variants[1:]:
+        said = answer(study, v, catalog)
+        name = f'<li data-variant="{escape(v.name, quote=True)}"><b>{escape(v.name)}</b>'
+        if said:
+            items.append(f"{name} against {base}: {escape('; '.join(said))}.</li>")
+        else:
+            watched = ", ".join(n.replace("_", " ") for n in answered_by)
+            items.append(
+                f"{name}: {escape(watched)} do not differ from {base} beyond chance over "
+                f"{study.replications} replications.</li>"
+            )
+    return f'{head}<div id="answer"><b>Answer.</b><ul>{"".join(items)}</ul></div>'
+
+
+def _differences_section(study: StudyResult) -> str:
     if len(study.variants) < 2:
         return "<p>One variant: there is no baseline to compare it with.</p>"
     base = escape(study.baseline)

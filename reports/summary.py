@@ -13,8 +13,26 @@ if TYPE_CHECKING:
 SHOWN = 6  # differences named per variant; the table has the rest
 
 
-def findings(study: StudyResult, variant: VariantSummary, catalog: list[Kpi]) -> list[str]:
-    """Sentences, largest relative change first, for the KPIs where ``variant`` differs."""
+def question(study: StudyResult) -> tuple[str, list[str]]:
+    """The question the scenario says it asks, and the KPIs it says answer it (from the resolved
+    scenario the study recorded; empty for a study that states none)."""
+    scenario = study.provenance.get("scenario") or {}
+    return str(scenario.get("question") or ""), list(scenario.get("answered_by") or [])
+
+
+def answer(study: StudyResult, variant: VariantSummary, catalog: list[Kpi]) -> list[str]:
+    """``findings`` among the KPIs that answer the scenario's question, in the order it lists."""
+    _, answered_by = question(study)
+    by_name = {k.name: k for k in catalog}
+    chosen = [by_name[name] for name in answered_by if name in by_name]
+    return findings(study, variant, chosen, ordered=True)
+
+
+def findings(
+    study: StudyResult, variant: VariantSummary, catalog: list[Kpi], ordered: bool = False
+) -> list[str]:
+    """Sentences for the KPIs where ``variant`` differs: largest relative change first, or in
+    ``catalog``'s order when ``ordered``."""
     base = study.variants[0]
     found = []
     for kpi in catalog:
@@ -23,7 +41,7 @@ def findings(study: StudyResult, variant: VariantSummary, catalog: list[Kpi]) ->
         if d is None or b is None or not d.excludes_zero():
             continue
         relative = abs(d.mean) / max(abs(b.mean), 1e-12) if b.available else 0.0
-        found.append((-relative, kpi.name, sentence(kpi, d, b)))
+        found.append((0.0 if ordered else -relative, len(found), sentence(kpi, d, b)))
     return [text for *_, text in sorted(found)]
 
 

@@ -37,6 +37,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from scenarios import checks, yamlsource
 from scenarios.durations import Duration, Positive
+from scenarios.kpis import CATALOG
 from scenarios.overrides import STUDY_WIDE, NoSuchItem, set_path, unschedule
 from scenarios.problems import Loc, Problem, SpecError, did_you_mean, from_validation
 from scenarios.sections import (
@@ -64,6 +65,10 @@ class Variant(_Spec):
 class ScenarioSpec(_Spec):
     name: str = Field(min_length=1)
     description: str = ""
+    question: str = ""
+    """What the study exists to answer, in one sentence ending in '?'."""
+    answered_by: list[str] = []
+    """The KPIs that answer ``question``; the report's summary leads with them."""
     topology: TopologySpec
     hub: HubPolicy = HubPolicy()
     demand: DemandSpec = DemandSpec()
@@ -162,7 +167,7 @@ def validate(document: Any) -> ScenarioSpec:
         spec = ScenarioSpec.model_validate(document)
     except ValidationError as exc:
         raise SpecError(from_validation(exc, ScenarioSpec)) from None
-    problems = checks.problems(spec)
+    problems = checks.problems(spec) + _answers(spec)
     for i, v in enumerate(spec.variants):  # every variant must be runnable before anything runs
         where, loc = f"variants[{v.name}]", ("variants", i, "overrides")
         try:
@@ -172,6 +177,25 @@ def validate(document: Any) -> ScenarioSpec:
     if problems:
         raise SpecError(problems)
     return spec
+
+
+def _answers(spec: ScenarioSpec) -> list[Problem]:
+    """``answered_by`` names KPIs of the catalog, and a question comes with them."""
+    known = [k.name for k in CATALOG]
+    problems = [
+        Problem(
+            ("answered_by", i), f"answered_by[{i}]", "no such KPI", name, did_you_mean(name, known)
+        )
+        for i, name in enumerate(spec.answered_by)
+        if name not in known
+    ]
+    if spec.answered_by and not spec.question.strip():
+        problems.append(
+            Problem(
+                ("question",), "question", "answered_by names KPIs: say the question they answer"
+            )
+        )
+    return problems
 
 
 def parse_spec(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from html.parser import HTMLParser
 
@@ -190,3 +191,31 @@ def test_a_sweep_adds_the_kpi_against_parameter_chart(sweep_study, tmp_path):
 )
 def test_numbers_read_well(value, text):
     assert fmt(value) == text
+
+
+def test_the_summary_opens_with_the_scenarios_question_and_answers_it(study, tmp_path):
+    asked = "Does batch inventory oversell more than events at peak?"
+    provenance = {"scenario": {"question": asked, "answered_by": ["duplicate_orders", "oversells"]}}
+    posed = dataclasses.replace(study, provenance=provenance)
+
+    text = write_report(posed, tmp_path).read_text(encoding="utf-8")
+
+    assert f'<p id="question"><b>Question.</b> {asked}</p>' in text
+    answer = re.search(r'<div id="answer">.*?</div>', text)
+    assert answer is not None
+    # oversells separate for both batch variants (conftest: 4 against 38 and 140 per run);
+    # duplicate orders (0 in every run) do not, so the answer names oversells alone
+    for variant in ("batch_15min", "batch_60min"):
+        said = re.search(rf'<li data-variant="{variant}">(.*?)</li>', answer.group(0))
+        assert said is not None and "oversells" in said.group(1), answer.group(0)
+        assert "duplicate orders" not in said.group(1)
+
+
+def test_an_answer_that_chance_explains_says_so(study, tmp_path):
+    asked = {"question": "Do duplicates grow?", "answered_by": ["duplicate_orders"]}
+    provenance = {"scenario": asked}
+    posed = dataclasses.replace(study, provenance=provenance)
+
+    text = write_report(posed, tmp_path).read_text(encoding="utf-8")
+
+    assert "duplicate orders do not differ from events beyond chance over 3 replications" in text
