@@ -2,10 +2,12 @@
 
 - ``systems:`` keys and ``faults[].system`` name a system as the run calls it (``erp``, ``tms``,
   ``finance``, ``wms`` or ``wms:<node>``, ``edi``, and ``crm`` or ``bi`` when a flow feeds one);
-  ``inventory_feed`` (how long a stock movement takes to reach the hub) takes ``systems:`` but no
+  ``inventory_feed`` (how stock movements and snapshots reach the hub) takes ``systems:`` but no
   faults. A name the run never asks for would be ignored, so it is an error with a did-you-mean.
 - Only the fields the run reads may be set: receivers of deliveries (``crm``, ``bi``, ``edi``)
-  do not queue, so ``workers`` is an error there, and ``inventory_feed`` reads only ``latency``.
+  do not queue, so ``workers`` is an error there; ``inventory_feed`` reads only its feed fields
+  (``latency``, ``loss_rate``, ``duplicate_rate``, ``snapshot_latency``), and only it reads the
+  last three.
 - Exactly one system of record per data domain that flows (the rule ``crossdock topology``
   enforces), checked here so that every command refuses the same estates.
 """
@@ -17,11 +19,15 @@ from typing import TYPE_CHECKING
 from scenarios.pointtopoint import problems as point_to_point_problems
 from scenarios.problems import Problem, did_you_mean, dotted
 from scenarios.topology import owners
+from simulators.behavior.defaults import INVENTORY_FEED
+from simulators.behavior.profile import BehaviorSpec
 
 if TYPE_CHECKING:
     from scenarios.spec import ScenarioSpec
 
-FEED = "inventory_feed"
+FEED = INVENTORY_FEED
+_DEFAULT = BehaviorSpec()
+FEED_FIELDS = ("latency", "loss_rate", "duplicate_rate", "snapshot_latency")
 RECEIVERS = ("crm", "bi", "edi")
 _BY_KIND = {"edi_partner": "edi", "erp": "erp", "tms": "tms", "finance": "finance"}
 
@@ -59,7 +65,11 @@ def _behaviours(spec: ScenarioSpec) -> list[Problem]:
             )
             continue
         kind = name.split(":", 1)[0]
-        set_fields = sorted(behaviour.model_fields_set)
+        # set to something other than the default: a variant's or a study's spec is dumped
+        # whole, every field written out, and its defaults must not read as settings
+        set_fields = sorted(
+            f for f in behaviour.model_fields_set if getattr(behaviour, f) != getattr(_DEFAULT, f)
+        )
         if kind in RECEIVERS and "workers" in set_fields:
             found.append(
                 Problem(
@@ -71,12 +81,22 @@ def _behaviours(spec: ScenarioSpec) -> list[Problem]:
                 )
             )
         if kind == FEED:
-            for field in (f for f in set_fields if f != "latency"):
+            for field in (f for f in set_fields if f not in FEED_FIELDS):
                 found.append(
                     Problem(
                         (*loc, field),
                         dotted((*loc, field)),
-                        f"{FEED} is a delay, not a system: only its latency is read",
+                        f"{FEED} is a feed, not a system: only {', '.join(FEED_FIELDS)} are read",
+                        getattr(behaviour, field),
+                    )
+                )
+        else:
+            for field in (f for f in set_fields if f in FEED_FIELDS[1:]):
+                found.append(
+                    Problem(
+                        (*loc, field),
+                        dotted((*loc, field)),
+                        f"only {FEED} reads {field}; {name} would ignore it",
                         getattr(behaviour, field),
                     )
                 )
@@ -93,7 +113,8 @@ def _faults(spec: ScenarioSpec) -> list[Problem]:
                 Problem(
                     loc,
                     dotted(loc),
-                    f"{FEED} is a delay, not a system: it takes no faults (fault the wms instead)",
+                    f"{FEED} is a feed, not a system: it takes no faults (set its loss_rate or "
+                    "duplicate_rate, or fault the wms instead)",
                     fault.system,
                 )
             )

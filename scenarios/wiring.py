@@ -9,10 +9,13 @@ flow                        effect in the run
 orders  storefront -> *     ``event``: webhook (``channels.storefront`` retries and duplicates);
 orders  marketplace -> *    ``sync_api``: one direct call; ``batch``/``file``: picked up every N
 orders  edi_partner -> *    ``file``/``batch``: 850s collected in a mailbox, delivered every N
-inventory  wms -> *         ``event``: each movement reaches the hub a moment later (``systems.
-                            inventory_feed`` latency) plus a snapshot every
+inventory  wms -> *         ``event``: each movement through the ``systems.inventory_feed``
+                            behaviour (latency, ``loss_rate``, ``duplicate_rate``; see
+                            scenarios/feeds.py) plus a snapshot every
                             ``hub.reconciliation_every``; ``batch``/``file``: only a snapshot
-                            every N (a legacy ERP's scheduled extract is such a flow)
+                            every N (a legacy ERP's scheduled extract is such a flow); either
+                            way a snapshot lands ``inventory_feed.snapshot_latency`` after its
+                            count
 shipments  wms -> *         ``event``/``sync_api``: confirmed in the release reply;
                             ``batch``/``file``: file drop, polled every N (a legacy WMS)
 orders|shipments|invoices   855 / 856 / 810 to the partner: by event, or in a batch every N
@@ -134,8 +137,6 @@ class Wiring:
             flow = self._flow("inventory", target_kind=kind)
             if flow is not None and flow.pattern in ("batch", "file"):
                 self.availability_feeds[channel] = _every(flow)
-        feed = self.behavior("inventory_feed")
-        self._feed_delay = feed.latency.build().mean()
 
     def _flow(
         self,
@@ -178,8 +179,9 @@ class Wiring:
         every = self.inventory_every[node]
         return every if every is not None else self.spec.hub.reconciliation_every
 
-    def movement_delay(self, node: str) -> float | None:
-        return self._feed_delay if self.inventory_every[node] is None else None
+    def movements_by_event(self, node: str) -> bool:
+        """Whether ``node``'s movements reach the hub as events (else only its snapshots)."""
+        return self.inventory_every[node] is None
 
     def delivery(self, behavior_name: str, stream: str, flows: list[Flow]) -> Delivery:
         """Deliveries to one receiver: batched on the shortest schedule among ``flows``, if any

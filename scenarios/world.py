@@ -28,16 +28,15 @@ from collections import deque
 
 from reference.domain.events import Event
 from reference.domain.events import EventType as E
-from reference.domain.model import InventoryMovement, InventorySnapshot, MovementKind, SnapshotLine
+from reference.domain.model import MovementKind
 from reference.hub import (
     CallSystem,
     DeadLetter,
     PlaceOrder,
-    ReconcileSnapshot,
-    RecordMovement,
     ReplayDeadLetter,
 )
 from scenarios.building import UNITS_PER_LINE, build_hub, build_systems, rare_collections
+from scenarios.feeds import FEED, InventoryFeed
 from scenarios.measures import Measures
 from scenarios.pointtopoint import Intake, dead_letter_queue, point_to_point
 from scenarios.results import RunResult
@@ -124,8 +123,7 @@ class World:
         self.parked: list[DeadLetter] = []
         self.retiring: deque[tuple[float, str]] = deque()
         self.mailboxes: dict[str, list[tuple[str, ChannelOrder]]] = {}
-        self.in_flight: dict[tuple[str, str], int] = {}  # inventory events sent, not yet applied
-        self.movements = 0
+        self.feed = InventoryFeed(env, wiring.behavior(FEED), self.nodes, seed, self.driver.submit)
         self.orders_sent = 0  # by customers, resends included: the demand the day drew
         self.lines_placed = 0
 
@@ -279,47 +277,18 @@ class World:
         self._report(node, MovementKind.RECEIPT, sku, quantity, quantity)
 
     def _report(self, node: str, kind: MovementKind, sku: str, quantity: int, delta: int) -> None:
-        """Tell the hub of a movement, if inventory flows by events from this node."""
-        delay = self.wiring.movement_delay(node)
-        if delay is None:
-            return  # the next snapshot carries it
-        self.movements += 1
-        key = (node, sku)
-        self.in_flight[key] = self.in_flight.get(key, 0) + delta
-        movement = InventoryMovement.model_construct(
-            movement_id=f"MV-{node}-{self.movements}",
-            node_id=node,
-            sku=sku,
-            kind=kind,
-            quantity=quantity,
-        )
-        timeout = self.env.timeout(delay)
-        timeout.callbacks.append(lambda _e: self._apply(key, delta, movement))
-
-    def _apply(self, key: tuple[str, str], delta: int, movement: InventoryMovement) -> None:
-        self.in_flight[key] -= delta
-        self.driver.submit(RecordMovement(movement))
+        """Tell the hub of a movement through the inventory feed (scenarios/feeds.py), if
+        inventory flows by events from this node; else the next snapshot carries it."""
+        if self.wiring.movements_by_event(node):
+            self.feed.movement(node, kind, sku, quantity, delta)
 
     def _unconfirmed(self, call: CallSystem, sign: int) -> None:
         """A file-drop WMS picked a release the hub has not read yet: the hub will take the
         released units off its books when it does, so a snapshot meanwhile adds them back."""
-        node, in_flight = str(call.payload["node"]), self.in_flight
-        for line in call.payload["lines"]:
-            key = (node, line["sku"])
-            in_flight[key] = in_flight.get(key, 0) + sign * line["quantity"]
+        self.feed.unconfirmed(str(call.payload["node"]), call.payload["lines"], sign)
 
     def _snapshot(self, node: str) -> None:
-        """A WMS snapshot as of the last movement event the hub has received (a watermark), so
-        events still in flight are not counted twice."""
-        in_flight = self.in_flight
-        lines = [
-            SnapshotLine.model_construct(sku=sku, on_hand=qty - in_flight.get((node, sku), 0))
-            for sku, qty in self.wms[node].on_hand.items()
-        ]
-        snapshot = InventorySnapshot.model_construct(
-            snapshot_id=f"SNAP-{node}-{int(self.env.now)}", node_id=node, lines=lines
-        )
-        self.driver.submit(ReconcileSnapshot(snapshot))
+        self.feed.snapshot(node, self.wms[node].on_hand)
 
     # --- hub outputs -----------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:

@@ -20,6 +20,8 @@ from simulators.behavior.faults import ErrorRates
 from simulators.behavior.latency import FixedSpec, LognormalSpec
 from simulators.behavior.profile import BehaviorSpec
 
+INVENTORY_FEED = "inventory_feed"  # how stock movements and snapshots reach the hub
+
 VIRTUAL: dict[str, BehaviorSpec] = {
     "erp": BehaviorSpec(latency=LognormalSpec(median=0.25, p99=1.5)),
     "tms": BehaviorSpec(latency=LognormalSpec(median=0.08, p99=0.4)),
@@ -33,7 +35,7 @@ VIRTUAL: dict[str, BehaviorSpec] = {
     "edi": BehaviorSpec(
         latency=LognormalSpec(median=30.0, p99=300.0), errors=ErrorRates(timeout_after=3600.0)
     ),
-    "inventory_feed": BehaviorSpec(latency=FixedSpec(seconds=2.0)),
+    INVENTORY_FEED: BehaviorSpec(latency=FixedSpec(seconds=2.0)),
 }
 
 REAL_TIME: dict[str, BehaviorSpec] = {

@@ -19,6 +19,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from simulators.behavior.faults import Degradation, ErrorRates, FaultModel, Window
+from simulators.behavior.feeds import EventFeed
 from simulators.behavior.latency import FixedSpec, Latency, LatencySpec
 from simulators.behavior.outcomes import (
     CONNECT_FAIL_SECONDS,
@@ -57,6 +58,11 @@ class BehaviorSpec(BaseModel):
     degradations: list[Degradation] = []
     rate_limit: RateLimitSpec | None = None
     page_size: int | None = Field(default=None, ge=1)
+    # An event feed's own failures (simulators.behavior.feeds), read only for ``inventory_feed``:
+    # a message lost, or delivered twice; and how long a batch snapshot takes to land.
+    loss_rate: float = Field(default=0.0, ge=0, le=1)
+    duplicate_rate: float = Field(default=0.0, ge=0, le=1)
+    snapshot_latency: LatencySpec = FixedSpec(seconds=0.0)
 
     def build(self) -> Behavior:
         """A fresh runtime behaviour, with its own empty queue and full token bucket."""
@@ -67,6 +73,10 @@ class BehaviorSpec(BaseModel):
             bucket=self.rate_limit.build() if self.rate_limit is not None else None,
             page_size=self.page_size,
         )
+
+    def feed(self) -> EventFeed:
+        """This behaviour as an event feed: its latency, loss and duplicates."""
+        return EventFeed(self.latency.build(), self.loss_rate, self.duplicate_rate)
 
 
 class Behavior:

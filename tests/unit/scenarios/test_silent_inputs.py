@@ -63,6 +63,31 @@ def test_a_receiver_takes_no_workers(tmp_path: Path) -> None:
     assert problem.endswith("(got 2)")
 
 
+def test_the_inventory_feed_takes_its_feed_fields_in_every_variant(tmp_path: Path) -> None:
+    text = OUTAGE + (
+        "systems:\n  inventory_feed:\n    loss_rate: 0.01\n    duplicate_rate: 0.02\n"
+        "    snapshot_latency:\n      kind: fixed\n      seconds: 120\n"
+    )
+    spec = load_spec(written(tmp_path, text))
+    assert spec.systems["inventory_feed"].loss_rate == 0.01
+
+
+def test_the_inventory_feed_takes_no_workers(tmp_path: Path) -> None:
+    text = OUTAGE + "systems:\n  inventory_feed:\n    workers: 3\n"
+    [problem] = refused(written(tmp_path, text))
+    assert "systems.inventory_feed.workers: inventory_feed is a feed, not a system" in problem
+    assert problem.endswith("(got 3)")
+
+
+def test_a_loss_rate_on_a_system_that_is_not_a_feed_is_an_error(tmp_path: Path) -> None:
+    text = OUTAGE + "systems:\n  erp:\n    loss_rate: 0.05\n"
+    [problem] = refused(written(tmp_path, text))
+    assert "systems.erp.loss_rate: only inventory_feed reads loss_rate; erp would ignore it" in (
+        problem
+    )
+    assert problem.endswith("(got 0.05)")
+
+
 def test_two_systems_of_record_for_one_domain_are_refused_on_load(tmp_path: Path) -> None:
     text = OUTAGE.replace(
         "    - invoices\n", "    - invoices\n    - inventory\n", 1
