@@ -94,3 +94,27 @@ def test_arrivals_out_of_time_order_are_rejected_naming_both_times() -> None:
 def test_a_station_needs_at_least_one_worker() -> None:
     with pytest.raises(ValueError, match=r"workers\(=0\) must be >= 1"):
         Station(0)
+
+
+def test_the_queue_is_the_jobs_admitted_that_no_worker_has_started() -> None:
+    station = Station(2)
+    for t, s in [(0, 10), (1, 5), (2, 1), (3, 1)]:  # starts 0, 1, 6, 7
+        station.admit(t, s)
+    trace = [(t, station.queue_length(t)) for t in (3, 5.99, 6, 6.5, 7, 20)]
+    assert trace == [(3, 2), (5.99, 2), (6, 1), (6.5, 1), (7, 0), (20, 0)]
+
+
+def test_busy_counts_the_worker_seconds_served_by_now() -> None:
+    station = Station(2)
+    for t, s in [(0, 10), (1, 5), (2, 1), (3, 1)]:  # busy [0, 10], [1, 6], [6, 7], [7, 8]
+        station.admit(t, s)
+    assert [station.busy(t) for t in (3, 6.5, 8, 20)] == [3 + 2, 6.5 + 5 + 0.5, 8 + 5 + 1 + 1, 17]
+
+
+def test_a_watcher_is_told_each_jobs_arrival_and_wait() -> None:
+    station = Station(1)
+    heard: list[tuple[float, float]] = []
+    station.watch = lambda arrival, wait: heard.append((arrival, wait))
+    for t, s in [(0, 4), (1, 4), (2, 1)]:
+        station.admit(t, s)
+    assert heard == [(0, 0), (1, 3), (2, 6)]
