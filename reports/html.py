@@ -8,6 +8,8 @@ column per variant (``<th data-variant="...">``), after each variant but the bas
 its difference from the baseline (``<th data-difference="...">``), and one row per KPI
 (``<tr data-kpi="...">``). What the study found opens the page in ``<section id="summary">``.
 A chart with nothing to draw is left out (its id is absent) and named in ``#charts-left-out``.
+When variants run different topology styles, ``<section id="styles">`` explains each
+difference the styles make (reports/styles.py).
 The study's provenance (version, command line, seed, scale, the resolved scenario and its
 SHA-256) closes the page in ``<section id="provenance">``, when the study has one.
 """
@@ -22,6 +24,7 @@ from string import Template
 from typing import TYPE_CHECKING
 
 from reports import charts
+from reports.styles import styles_section
 from reports.summary import SHOWN, answer, findings, question
 from reports.template import PAGE
 from reports.timeline import timeline
@@ -134,7 +137,7 @@ def write_report(
         summary=summary_section(study),
         variants=_variants_table(study),
         kpi_table=kpi_table(study),
-        topology=_topology_section(topology),
+        topology=_topology_section(topology) + styles_section(study, spec),
         figures="\n".join(_figure(i, title, png) for i, title, png in drawn)
         + (
             f'<p id="charts-left-out">Not drawn, having no data in this study: '
