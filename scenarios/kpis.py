@@ -18,6 +18,13 @@ CHANNELS = ("web", "marketplace", "edi", "sales_rep")
 #: The system a channel's KPIs need (sales reps key orders into the hub, through no system).
 CHANNEL_SYSTEM = {"web": "storefront", "marketplace": "marketplace", "edi": "edi_partner"}
 
+#: Systems the hub calls whose ``workers`` make a queue; every WMS node counts as one ``wms``.
+QUEUEING_SYSTEMS = ("erp", "wms", "tms", "finance")
+WORKERS = "systems.{kind}.workers is set: without workers nothing queues there"
+_SYSTEM_NAMES = {"erp": "the ERP", "wms": "a WMS node", "tms": "the TMS", "finance": "finance"}
+LARGE = "the scenario places a large order (demand.large_orders)"
+ERP_OWNS = "the ERP owns orders (hub.order_ownership: erp)"
+
 CATALOG: list[Kpi] = [
     Kpi("orders_placed", "orders", "neither", "Distinct orders customers placed after warm-up."),
     Kpi(
@@ -60,7 +67,31 @@ CATALOG: list[Kpi] = [
         "partial_shipment_rate",
         "share",
         "lower",
-        "Closed orders that shipped in more than one go or short, over closed orders.",
+        "Orders a shipment reached short, over orders that shipped: a line shipped with less "
+        "than was released for it (a short pick; the rest waits as a backorder), or the order "
+        "closed with a line's rest cancelled. An order split into shipments that each carried "
+        "what was released is not partial: split_order_rate counts it.",
+    ),
+    Kpi(
+        "split_order_rate",
+        "share",
+        "lower",
+        "Closed orders that reached the customer in more than one shipment (several nodes, or "
+        "a backorder filled later), over closed orders.",
+    ),
+    Kpi(
+        "splits_per_order",
+        "shipments",
+        "lower",
+        "Shipments beyond the first, per closed order: 0 when every order ships in one go.",
+    ),
+    Kpi(
+        "freight_cost_per_order",
+        "USD",
+        "lower",
+        "What the TMS quoted to carry a closed order's shipments, one rate per release, mean "
+        "per closed order.",
+        needs="tms",
     ),
     Kpi(
         "capture_mean",
@@ -71,6 +102,34 @@ CATALOG: list[Kpi] = [
     Kpi("capture_p50", "s", "lower", "Order capture latency, median."),
     Kpi("capture_p95", "s", "lower", "Order capture latency, 95th percentile."),
     Kpi("capture_p99", "s", "lower", "Order capture latency, 99th percentile."),
+    *[
+        Kpi(
+            f"capture_{stat}_{c}",
+            "s",
+            "lower",
+            f"Capture latency of {c.replace('_', ' ')} orders, {label}: placed (in the channel) "
+            "until the hub answers, so a batch channel's wait for its pick-up counts.",
+            needs=CHANNEL_SYSTEM.get(c),
+        )
+        for c in CHANNELS
+        for stat, label in (("mean", "mean"), ("p95", "95th percentile"))
+    ],
+    Kpi(
+        "large_order_capture",
+        "s",
+        "lower",
+        "The scenario's large order (demand.large_orders): placed until the hub accepts or "
+        "rejects it, mean over the large orders placed after warm-up.",
+        when=LARGE,
+    ),
+    Kpi(
+        "large_order_completion",
+        "s",
+        "lower",
+        "The large order placed until it closed, every shipment invoiced; a run where it was "
+        "still open at the end has no value (orders_stuck counts it).",
+        when=LARGE + " and it closes before the run ends",
+    ),
     Kpi("order_to_invoice_mean", "s", "lower", "Order placed to first invoice posted, mean."),
     Kpi("order_to_invoice_p95", "s", "lower", "Order placed to first invoice posted, p95."),
     Kpi(
@@ -129,6 +188,90 @@ CATALOG: list[Kpi] = [
         "Late EDI 855/856/810 documents plus orders captured slower than the capture SLA.",
     ),
     Kpi("orders_stuck", "orders", "lower", "Orders still open when the run ended."),
+    Kpi(
+        "backorder_fill_mean",
+        "s",
+        "lower",
+        "How long backordered units waited for stock before they were allocated "
+        "(BackorderAllocated), mean over fills; units still waiting at the end are not in it.",
+    ),
+    Kpi("backorder_fill_p95", "s", "lower", "Backorder fill time, 95th percentile."),
+    Kpi(
+        "erp_commit_mean",
+        "s",
+        "lower",
+        "Accepted until the ERP committed the sales order (SalesOrderCommitted): the time an "
+        "order waits before any warehouse may hear of it, mean.",
+        needs="erp",
+        when=ERP_OWNS,
+    ),
+    Kpi(
+        "awaiting_erp_mean",
+        "orders",
+        "lower",
+        "Accepted orders waiting for the ERP to commit them, time-averaged over the samples "
+        "from warm-up to the end of arrivals.",
+        needs="erp",
+        when=ERP_OWNS,
+    ),
+    Kpi(
+        "awaiting_erp_p95",
+        "orders",
+        "lower",
+        "Accepted orders waiting for ERP commitment, 95th percentile over the samples.",
+        needs="erp",
+        when=ERP_OWNS,
+    ),
+    *[
+        kpi
+        for kind, name in _SYSTEM_NAMES.items()
+        for kpi in (
+            Kpi(
+                f"wait_mean_{kind}",
+                "s",
+                "lower",
+                f"Time a call to {name} waited for a free worker, mean over the calls "
+                "made between warm-up and the end of arrivals.",
+                needs=kind,
+                when=WORKERS.format(kind=kind),
+            ),
+            Kpi(
+                f"wait_p95_{kind}",
+                "s",
+                "lower",
+                f"Wait for a worker of {name}, 95th percentile.",
+                needs=kind,
+                when=WORKERS.format(kind=kind),
+            ),
+            Kpi(
+                f"utilisation_{kind}",
+                "share",
+                "neither",
+                f"Share of the worker time of {name} (all nodes, for the WMS) spent serving "
+                "calls, from warm-up to the end of arrivals (a paged call holds its worker for "
+                "every page).",
+                needs=kind,
+                when=WORKERS.format(kind=kind),
+            ),
+            Kpi(
+                f"queue_mean_{kind}",
+                "calls",
+                "lower",
+                f"Calls queued at {name} (all nodes, for the WMS) for a worker, not those in "
+                "service, time-averaged over the samples from warm-up to the end of arrivals.",
+                needs=kind,
+                when=WORKERS.format(kind=kind),
+            ),
+            Kpi(
+                f"queue_p95_{kind}",
+                "calls",
+                "lower",
+                f"Calls queued at {name}, 95th percentile over the samples.",
+                needs=kind,
+                when=WORKERS.format(kind=kind),
+            ),
+        )
+    ],
 ]
 
 KPI_NAMES = [k.name for k in CATALOG]

@@ -3,26 +3,35 @@
 An order counts towards the KPIs when its customer placed it at or after ``warm_up``; system-level
 counts (retries, dead letters, reconciliation exceptions, message ages) count from ``warm_up``.
 Per-order facts live only while the order is in flight and leave with it when it is archived.
+Queueing at the systems' stations is measured by ``scenarios.queueing``; a KPI a run cannot
+measure (no large order, no workers, nothing waits for the ERP) is NaN, shown as n/a.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
+from decimal import Decimal
+
+import numpy as np
 
 from reference.domain.events import Event
 from reference.domain.events import EventType as E
 from reference.domain.lifecycle import State
 from reference.hub import Hub, RejectionCode
 from scenarios.kpis import CHANNELS, Reservoir, ratio
+from scenarios.queueing import queue_meters, unmeasured
 from scenarios.results import RunResult
 from scenarios.spec import ScenarioSpec
 from scenarios.wiring import SINKS, Wiring
 from simulators.behavior.streams import spawn_stream
+from simulators.systems.endpoint import SimulatedSystem
 from simulators.systems.erp import Erp
+from simulators.systems.tms import Tms
 from simulators.systems.warehouse import TrackedWms
 
 RESERVOIR = 4096
-SERIES = ("backlog", "message_age", "dead_letter_depth", "ats_hub", "ats_truth")
+SERIES = ("backlog", "message_age", "dead_letter_depth", "ats_hub", "ats_truth", "awaiting_erp")
 _OPEN = frozenset(
     {
         State.RECEIVED,
@@ -38,9 +47,17 @@ _OPEN = frozenset(
 
 class Measures:
     def __init__(
-        self, spec: ScenarioSpec, seed: int, wiring: Wiring, hub: Hub, wms: Mapping[str, TrackedWms]
+        self,
+        spec: ScenarioSpec,
+        seed: int,
+        wiring: Wiring,
+        hub: Hub,
+        wms: Mapping[str, TrackedWms],
+        systems: Mapping[str, SimulatedSystem] | None = None,
     ) -> None:
         self.warm = spec.warm_up
+        self.arrivals_end = spec.warm_up + spec.horizon
+        self.erp_owns = spec.hub.order_ownership == "erp"
         self.capture_sla = spec.hub.capture_sla
         self.seed = seed
         self.hub = hub
@@ -67,18 +84,42 @@ class Measures:
                 "recon",
                 "sla",
                 "dropped",
+                "finished_split",
+                "shipped_closed",
+                "shipped_orders",
+                "extra_shipments",
+                "freight",
             ),
             0,
         )
         self.capture = Reservoir(RESERVOIR, spawn_stream(seed, "meter:capture"))
         self.to_invoice = Reservoir(RESERVOIR, spawn_stream(seed, "meter:to_invoice"))
         self.ages = Reservoir(RESERVOIR, spawn_stream(seed, "meter:message_age"))
+        self.by_channel = {
+            c: Reservoir(RESERVOIR, spawn_stream(seed, f"meter:capture:{c}")) for c in CHANNELS
+        }
+        self.fills = Reservoir(RESERVOIR, spawn_stream(seed, "meter:backorder_fill"))
+        self.commits = Reservoir(RESERVOIR, spawn_stream(seed, "meter:erp_commit"))
+        self.large: dict[str, float] = {}  # large order id -> placed, until it finishes
+        self.large_capture: list[float] = []
+        self.large_done: list[float] = []
+        self.awaiting: dict[str, float] = {}  # accepted, not yet committed by the ERP -> since
+        self.awaiting_samples: list[float] = []
+        self.freight: dict[str, dict[str, Decimal]] = {}  # order -> release key -> TMS quote
+        self.short: set[str] = set()  # orders a shipment reached short, counted once
+        self.short_pick: tuple[str, float] | None = None  # the last LineShortPicked: order, when
+        tms = systems.get("tms") if systems else None
+        if tms is not None and isinstance(tms.model, Tms):
+            tms.model.quoted = self._quoted
         self.placed_at: dict[str, float] = {}
         self.duplicates: set[str] = set()
         self.ship_times: dict[str, float] = {}
         self.open_orders = 0
         self.interval_age = [0.0, 0]
         self.series: dict[str, list[tuple[float, float]]] = {name: [] for name in SERIES}
+        self.queues = queue_meters(systems or {}, seed, self.warm, self.arrivals_end)
+        for kind in self.queues:
+            self.series[f"queue_{kind}"] = []
         keys = [(n, s) for n in hub.config.nodes for s in wms[n].opening]
         inventory = hub.state.inventory
         self.positions = [inventory.position(n, s) for n, s in keys]
@@ -91,16 +132,25 @@ class Measures:
             E.ORDER_REJECTED: self._rejected,
             E.LINE_BACKORDERED: self._backordered,
             E.SHIPMENT_CONFIRMED: self._shipped,
+            E.LINE_SHORT_PICKED: self._short_picked,
             E.INVOICE_POSTED: self._invoiced,
             E.ORDER_CLOSED: self._closed,
             E.ORDER_CANCELLED: self._closed,
             E.MESSAGE_DEAD_LETTERED: self._dead_lettered,
             E.RECONCILIATION_EXCEPTION: self._exception,
+            E.SALES_ORDER_COMMITTED: self._committed,
+            E.SALES_ORDER_REJECTED: self._not_committed,
+            E.BACKORDER_ALLOCATED: self._filled,
         }
 
     # --- what the world tells -----------------------------------------------------------------
-    def placed(self, order_id: str, at: float, channel: str, duplicate: bool) -> None:
+    def placed(
+        self, order_id: str, at: float, channel: str, duplicate: bool, large: bool = False
+    ) -> None:
+        """A customer placed an order; ``large`` marks one of ``demand.large_orders``."""
         self.placed_at[order_id] = at
+        if large and at >= self.warm:
+            self.large[order_id] = at
         if duplicate:
             self.duplicates.add(order_id)
         elif at >= self.warm:
@@ -124,6 +174,9 @@ class Measures:
     def archive(self, order_id: str, erp: Erp) -> None:
         placed = self.placed_at.pop(order_id, -1.0)
         self.duplicates.discard(order_id)
+        self.freight.pop(order_id, None)
+        self.awaiting.pop(order_id, None)
+        self.short.discard(order_id)
         copies = erp.sales_orders.pop(order_id, None)
         if copies and placed >= self.warm:
             self.count["erp_duplicates"] += len(copies) - 1
@@ -151,6 +204,8 @@ class Measures:
         self.open_orders += 1
 
     def _accepted(self, event: Event, now: float) -> None:
+        if self.erp_owns:
+            self.awaiting[event.subject] = now
         placed = self._measured(event.subject)
         if placed is None:
             return
@@ -160,7 +215,7 @@ class Measures:
         count["accepted_lines"] += len(saga.lines)
         if event.subject in self.duplicates:
             count["duplicate_orders"] += 1
-        self._decided(saga.channel, saga.received_at, placed, now)
+        self._decided(event.subject, saga.channel, saga.received_at, placed, now)
 
     def _rejected(self, event: Event, now: float) -> None:
         self.open_orders -= 1
@@ -172,12 +227,20 @@ class Measures:
             self.count["suppressed"] += 1
             return
         self.count["rejected"] += 1
-        self._decided(saga.channel, saga.received_at, placed, now)
+        self._decided(event.subject, saga.channel, saga.received_at, placed, now)
+        self.large.pop(event.subject, None)  # captured, and never to complete
 
-    def _decided(self, channel: str, received: float, placed: float, now: float) -> None:
+    def _decided(
+        self, order_id: str, channel: str, received: float, placed: float, now: float
+    ) -> None:
         """Capture ends when the hub answers, accept or reject."""
         took = now - placed
         self.capture.add(took)
+        by_channel = self.by_channel.get(channel)
+        if by_channel is not None:
+            by_channel.add(took)
+        if order_id in self.large:
+            self.large_capture.append(took)
         if took > self.capture_sla and channel not in self.batched_channels:
             self.count["sla"] += 1  # a batch channel's wait for its pick-up is its own design
         if channel == "edi":
@@ -188,10 +251,25 @@ class Measures:
             self.count["backordered_lines"] += 1
 
     def _shipped(self, event: Event, now: float) -> None:
-        if self._measured(event.subject) is None or self.orders[event.subject].channel != "edi":
+        order_id = event.subject
+        if self._measured(order_id) is None:
             return
-        self.edi.shipped(now)
-        self.ship_times[str(event.data["shipment_id"])] = now
+        saga = self.orders[order_id]
+        if saga.shipments == 1:
+            self.count["shipped_orders"] += 1
+        if self.short_pick == (order_id, now):  # its short picks come just before it
+            self._shipped_short(order_id)
+        if saga.channel == "edi":
+            self.edi.shipped(now)
+            self.ship_times[str(event.data["shipment_id"])] = now
+
+    def _short_picked(self, event: Event, now: float) -> None:
+        self.short_pick = (event.subject, now)
+
+    def _shipped_short(self, order_id: str) -> None:
+        if order_id not in self.short:
+            self.short.add(order_id)
+            self.count["partial"] += 1
 
     def _invoiced(self, event: Event, now: float) -> None:
         placed = self._measured(event.subject)
@@ -205,12 +283,48 @@ class Measures:
             self.edi.invoiced(shipped, now)
 
     def _closed(self, event: Event, now: float) -> None:
+        """An order finished: closed, having shipped something, or cancelled."""
         self.open_orders -= 1
-        if self._measured(event.subject) is None:
+        order_id = event.subject
+        self.awaiting.pop(order_id, None)
+        quotes = self.freight.pop(order_id, None)
+        placed = self.large.pop(order_id, None)
+        if self._measured(order_id) is None:
             return
-        self.count["closed"] += 1
-        if self.orders[event.subject].was_partially_shipped:
-            self.count["partial"] += 1
+        count = self.count
+        count["closed"] += 1
+        if event.type is not E.ORDER_CLOSED:
+            return  # cancelled: nothing shipped, nothing carried
+        saga = self.orders[order_id]
+        if any(ln.shipped < ln.ordered for ln in saga.lines.values()):
+            self._shipped_short(order_id)  # a line's rest cancelled by a rule
+        self.short.discard(order_id)  # counted once, and no longer in flight
+        count["shipped_closed"] += 1
+        if saga.shipments > 1:
+            count["finished_split"] += 1
+            count["extra_shipments"] += saga.shipments - 1
+        if quotes:
+            count["freight"] += float(sum(quotes.values()))
+        if placed is not None:
+            self.large_done.append(now - placed)
+
+    def _committed(self, event: Event, now: float) -> None:
+        since = self.awaiting.pop(event.subject, None)
+        if since is not None and self._measured(event.subject) is not None:
+            self.commits.add(now - since)
+
+    def _not_committed(self, event: Event, now: float) -> None:
+        self.awaiting.pop(event.subject, None)
+        self.large.pop(event.subject, None)
+
+    def _filled(self, event: Event, now: float) -> None:
+        if self._measured(event.subject) is not None:
+            self.fills.add(float(event.data["waited"]))
+
+    def _quoted(self, order_id: str, release: str, cost: Decimal) -> None:
+        """The TMS rated one of an order's releases (a release rated again keeps its last)."""
+        if self._measured(order_id) is not None:
+            self.freight.setdefault(order_id, {})[release] = cost
 
     def _dead_lettered(self, event: Event, now: float) -> None:
         if now >= self.warm:
@@ -244,6 +358,12 @@ class Measures:
         series["dead_letter_depth"].append((now, float(dead_letter_depth)))
         series["ats_hub"].append((now, float(sum(hub_ats))))
         series["ats_truth"].append((now, float(sum(truth))))
+        awaiting = float(len(self.awaiting))
+        series["awaiting_erp"].append((now, awaiting))
+        for kind, meter in self.queues.items():
+            series[f"queue_{kind}"].append((now, meter.sample(now)))
+        if self.warm <= now <= self.arrivals_end:
+            self.awaiting_samples.append(awaiting)
         if now < self.warm or not truth:
             return
         live = sum(a == b for a, b in zip(hub_ats, truth, strict=True)) / len(truth)
@@ -264,6 +384,13 @@ class Measures:
             for sink in sinks:
                 ages[sink.name] = ratio(sink.total_age, sink.received)
         return ages
+
+    def _channel_captures(self) -> dict[str, float]:
+        found = {}
+        for channel, sample in self.by_channel.items():
+            found[f"capture_mean_{channel}"] = _mean_of(sample)
+            found[f"capture_p95_{channel}"] = _p95_of(sample)
+        return found
 
     # --- the result ---------------------------------------------------------------------------
     def result(
@@ -291,11 +418,17 @@ class Measures:
             "oversells": count["oversells"],
             "oversell_rate": ratio(count["oversells"], lines),
             "backorder_rate": ratio(count["backordered_lines"], lines),
-            "partial_shipment_rate": ratio(count["partial"], count["closed"]),
+            "partial_shipment_rate": ratio(count["partial"], count["shipped_orders"]),
+            "split_order_rate": ratio(count["finished_split"], count["shipped_closed"]),
+            "splits_per_order": ratio(count["extra_shipments"], count["shipped_closed"]),
+            "freight_cost_per_order": ratio(count["freight"], count["shipped_closed"]),
             "capture_mean": self.capture.mean(),
             "capture_p50": self.capture.quantile(0.5),
             "capture_p95": self.capture.quantile(0.95),
             "capture_p99": self.capture.quantile(0.99),
+            **self._channel_captures(),
+            "large_order_capture": _mean(self.large_capture),
+            "large_order_completion": _mean(self.large_done),
             "order_to_invoice_mean": self.to_invoice.mean(),
             "order_to_invoice_p95": self.to_invoice.quantile(0.95),
             "message_age_mean": self.ages.mean(),
@@ -311,6 +444,13 @@ class Measures:
             "edi_chargebacks": self.edi.chargebacks,
             "sla_breaches": float(self.edi.late + count["sla"]),
             "orders_stuck": float(stuck),
+            "backorder_fill_mean": _mean_of(self.fills),
+            "backorder_fill_p95": _p95_of(self.fills),
+            "erp_commit_mean": _mean_of(self.commits) if self.erp_owns else math.nan,
+            "awaiting_erp_mean": _mean(self.awaiting_samples) if self.erp_owns else math.nan,
+            "awaiting_erp_p95": _p95(self.awaiting_samples) if self.erp_owns else math.nan,
+            **unmeasured(),
+            **{k: v for meter in self.queues.values() for k, v in meter.kpis().items()},
         }
         return RunResult(
             variant=variant,
@@ -324,3 +464,20 @@ class Measures:
                 "message_age": list(self.ages.values),
             },
         )
+
+
+def _mean(values: list[float]) -> float:
+    """The mean, or NaN (n/a) for nothing measured."""
+    return math.fsum(values) / len(values) if values else math.nan
+
+
+def _p95(values: list[float]) -> float:
+    return float(np.quantile(np.asarray(values), 0.95)) if values else math.nan
+
+
+def _mean_of(sample: Reservoir) -> float:
+    return sample.mean() if sample.count else math.nan
+
+
+def _p95_of(sample: Reservoir) -> float:
+    return sample.quantile(0.95) if sample.count else math.nan

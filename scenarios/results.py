@@ -27,6 +27,9 @@ class Kpi:
     needs: str | None = None
     """The kind of system (scenarios.topology.SystemKind) this KPI measures: in an estate
     without one the KPI is not available (n/a), not 0."""
+    when: str = ""
+    """When a run can measure it at all (a large order placed, a system with workers). A run
+    that cannot records NaN; a variant none of whose runs measured it shows n/a, saying this."""
 
     @property
     def domain(self) -> tuple[float, float]:
@@ -100,6 +103,12 @@ def absent(kpi: Kpi, n: int) -> Estimate:
     return Estimate(math.nan, math.nan, math.nan, n, "none", f"no {kpi.needs} in this estate")
 
 
+def unmeasured(kpi: Kpi, n: int) -> Estimate:
+    """No run of the variant could measure ``kpi`` (each recorded NaN)."""
+    why = f"measured only when {kpi.when}" if kpi.when else "no run measured it"
+    return Estimate(math.nan, math.nan, math.nan, n, "none", why)
+
+
 def paired_difference(
     variant: Sequence[RunResult], baseline: Sequence[RunResult], kpi: Kpi
 ) -> Estimate:
@@ -112,7 +121,8 @@ def paired_difference(
         for r in sorted(variant, key=lambda r: r.replication)
         if kpi.name in r.kpis and r.replication in base
     ]
-    return estimate(deltas, kpi.difference_domain)
+    # a replication where either side could not measure it (NaN) pairs with nothing
+    return estimate([d for d in deltas if math.isfinite(d)], kpi.difference_domain)
 
 
 @dataclass(slots=True)
@@ -140,6 +150,11 @@ def summarise_variants(
         has = None if systems is None else systems.get(variant)
         return kpi.needs is not None and has is not None and kpi.needs not in has
 
+    def baseline_measured(kpi: Kpi) -> bool:
+        return any(
+            math.isfinite(r.kpis[kpi.name]) for r in by_variant[baseline] if kpi.name in r.kpis
+        )
+
     summaries = []
     for name, overrides in variants:
         mine = by_variant[name]
@@ -147,14 +162,23 @@ def summarise_variants(
         differences: dict[str, Estimate] = {}
         for kpi in catalog:
             values = [r.kpis[kpi.name] for r in mine if kpi.name in r.kpis]
+            # a run that could not measure the KPI (NaN: no large order, no workers) has no
+            # value; the estimate is over the runs that did, and n says how many
+            measured = [v for v in values if math.isfinite(v)]
             gone = lacks(name, kpi)
-            kpis[kpi.name] = absent(kpi, len(values)) if gone else estimate(values, kpi.domain)
+            if gone:
+                kpis[kpi.name] = absent(kpi, len(values))
+            elif values and not measured:
+                kpis[kpi.name] = unmeasured(kpi, len(values))
+            else:
+                kpis[kpi.name] = estimate(measured, kpi.domain)
             if name != baseline:
-                differences[kpi.name] = (
-                    absent(kpi, len(values))
-                    if gone or lacks(baseline, kpi)
-                    else paired_difference(mine, by_variant[baseline], kpi)
-                )
+                if gone or lacks(baseline, kpi):
+                    differences[kpi.name] = absent(kpi, len(values))
+                elif not kpis[kpi.name].available or not baseline_measured(kpi):
+                    differences[kpi.name] = unmeasured(kpi, len(values))
+                else:
+                    differences[kpi.name] = paired_difference(mine, by_variant[baseline], kpi)
         summaries.append(VariantSummary(name, overrides, kpis, differences))
     return summaries
 

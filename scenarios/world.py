@@ -98,7 +98,7 @@ class World:
             for n in self.nodes
         }
         systems = build_systems(wiring, seed, self.erp, self.finance, self.wms)
-        self.measures = Measures(spec, seed, wiring, self.hub, self.wms)
+        self.measures = Measures(spec, seed, wiring, self.hub, self.wms, systems)
         self.ports = SimPorts(env, systems, self._on_event, self._dead_letter)
         polls = {f"wms:{n}": e for n, e in wiring.shipment_polls.items()}
         carried = FileDropShipments(self.ports, polls, self._unconfirmed) if polls else self.ports
@@ -185,7 +185,7 @@ class World:
 
         order = self.factory.order(0, Channel(channel), min(lines, len(self.estate.skus)), quantity)
         order_id = f"SO-L{int(at)}-{lines}"
-        self.measures.placed(order_id, at, channel, duplicate=False)
+        self.measures.placed(order_id, at, channel, duplicate=False, large=True)
         return order, order_id, f"corr-{order_id}"
 
     def _route(self, placed: ChannelOrder) -> None:

@@ -147,6 +147,32 @@ def test_a_kpi_of_a_system_the_estate_lacks_is_absent_not_0():
     assert not without.differences["message_age_crm"].available
 
 
+LARGE = Kpi(
+    "large_order_completion", "s", "lower", "the large order", when="a large order is placed"
+)
+
+
+def test_a_kpi_no_run_could_measure_is_na_saying_when_it_is_measured():
+    runs = [run("no-large-order", r, large_order_completion=math.nan) for r in range(3)]
+
+    (summary,) = summarise_variants(runs, [("no-large-order", {})], [LARGE])
+
+    e = summary.kpis["large_order_completion"]
+    assert not e.available and e.n == 3
+    assert e.absent == "measured only when a large order is placed"
+
+
+def test_a_run_that_could_not_measure_a_kpi_is_left_out_of_its_estimate_and_difference():
+    runs = [run("a", r, large_order_completion=v) for r, v in enumerate([10.0, 20.0, 30.0])]
+    runs += [run("b", r, large_order_completion=v) for r, v in enumerate([15.0, math.nan, 40.0])]
+
+    _, b = summarise_variants(runs, [("a", {}), ("b", {})], [LARGE])
+
+    assert (b.kpis["large_order_completion"].mean, b.kpis["large_order_completion"].n) == (27.5, 2)
+    d = b.differences["large_order_completion"]
+    assert (d.mean, d.n) == (7.5, 2)  # replication 1 pairs with nothing
+
+
 def test_the_baseline_is_the_first_variant_and_has_no_difference():
     runs = [run(v, r, oversells=float(r + i)) for i, v in enumerate("ab") for r in range(3)]
 
