@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from reports.timeline import Timeline
-    from scenarios.results import Kpi, RunResult, StudyResult
+    from scenarios.results import Estimate, Kpi, RunResult, StudyResult
     from scenarios.topology import TopologySpec
 
 #: The time series the report draws, with their axis labels.
@@ -39,6 +39,7 @@ SERIES = {
     "backlog": "orders waiting in the hub",
     "message_age": "age of delivered messages",
     "dead_letter_depth": "messages in the dead-letter queue",
+    "awaiting_erp": "orders waiting for ERP commitment",
 }
 LATENCIES = {"order_capture": "order capture", "order_to_invoice": "order to invoice"}
 DPI = 100
@@ -63,8 +64,9 @@ def kpis(study: StudyResult) -> list[Kpi]:
 
 def kpi_bars(study: StudyResult, path: Path) -> Path | None:
     """A grid with one small bar chart per KPI: a bar per variant, 95% CI as error bars. A KPI
-    that is n/a or 0 in every variant has no bar to draw and is left out."""
-    catalogue = [k for k in kpis(study) if _drawable(study, k.name)]
+    that is n/a or 0 in every variant has no bar to draw and is left out, and so are the
+    systems' queueing KPIs, which systems_chart draws."""
+    catalogue = [k for k in kpis(study) if _drawable(study, k.name) and k.name not in QUEUEING_KPIS]
     if not catalogue:
         return None
     fig, axes = _grid(len(catalogue), ncols=4, cell=(3.4, 2.5))
@@ -95,6 +97,71 @@ def kpi_bars(study: StudyResult, path: Path) -> Path | None:
         ax.set_ylabel(scale.label, fontsize=7)
         ax.tick_params(axis="y", labelsize=7)
     return _save(fig, path, "KPIs per variant, 95% confidence intervals across replications")
+
+
+#: The per-system queueing KPIs (scenarios.queueing) of one chart panel each: the mean with its
+#: interval as a bar, the 95th percentile (when there is one) as a marker on it.
+QUEUEING = (
+    ("wait", "wait for a worker"),
+    ("utilisation", "utilisation"),
+    ("queue", "calls queued"),
+)
+SYSTEM_LABELS = {"erp": "ERP", "wms": "WMS (all nodes)", "tms": "TMS", "finance": "finance"}
+QUEUEING_KPIS = frozenset(
+    f"{measure}_{kind}"
+    for kind in SYSTEM_LABELS
+    for measure in ("wait_mean", "wait_p95", "utilisation", "queue_mean", "queue_p95")
+)
+"""Drawn by systems_chart, so left out of kpi_bars."""
+
+
+def systems_chart(study: StudyResult, path: Path) -> Path | None:
+    """A row per system with workers (ERP, WMS, TMS, finance): its wait for a worker, its
+    utilisation and its queue, a bar per variant (mean, 95% CI) and the p95 as a diamond. None
+    when no system of the study has workers."""
+    kinds = [
+        kind
+        for kind in ("erp", "wms", "tms", "finance")
+        if any(_measured(v.kpis.get(f"utilisation_{kind}")) for v in study.variants)
+    ]
+    if not kinds:
+        return None
+    palette = colours(study)
+    names = [v.name for v in study.variants]
+    units = {k.name: k.unit for k in study.kpi_catalog}
+    fig, axes = plt.subplots(
+        len(kinds), len(QUEUEING), figsize=(3.6 * len(QUEUEING), 2.6 * len(kinds)), squeeze=False
+    )
+    at = range(len(names))
+    for row, kind in zip(axes, kinds, strict=True):
+        for ax, (measure, label) in zip(row, QUEUEING, strict=True):
+            middle = f"{measure}_{kind}" if measure == "utilisation" else f"{measure}_mean_{kind}"
+            found = [_measured(v.kpis.get(middle)) for v in study.variants]
+            p95 = [_measured(v.kpis.get(f"{measure}_p95_{kind}")) for v in study.variants]
+            shown = [x for e in found + p95 if e is not None for x in (e.mean, e.low, e.high)]
+            scale = scale_for(units.get(middle, ""), shown)
+            means = [scale(e.mean) if e is not None else math.nan for e in found]
+            errors = [
+                [_gap(m, scale(e.low)) if e else 0.0 for m, e in zip(means, found, strict=True)],
+                [_gap(scale(e.high), m) if e else 0.0 for m, e in zip(means, found, strict=True)],
+            ]
+            colour = [palette[n] for n in names]
+            ax.bar(at, means, yerr=errors, capsize=4, color=colour, edgecolor="#333333", lw=0.5)
+            tops = [scale(e.mean) if e is not None else math.nan for e in p95]
+            if any(math.isfinite(t) for t in tops):
+                ax.plot(at, tops, "D", color="#333333", markersize=4, label="p95")
+                ax.legend(fontsize=6)
+            ax.set_xticks(at, names, rotation=20, ha="right", fontsize=7)
+            ax.set_title(f"{SYSTEM_LABELS[kind]}: {label}", fontsize=8)
+            ax.set_ylabel(scale.label, fontsize=7)
+            ax.tick_params(axis="y", labelsize=7)
+    return _save(
+        fig, path, "Systems with workers: mean with 95% CI across replications, p95 as a diamond"
+    )
+
+
+def _measured(e: Estimate | None) -> Estimate | None:
+    return e if e is not None and e.available else None
 
 
 def series_chart(

@@ -1,7 +1,8 @@
 """The study report: one self-contained HTML file (charts embedded as data URIs) plus the PNGs.
 
 Every chart sits in a ``<figure id="chart-...">`` whose id never changes, so tests and people can
-find it: chart-kpis, chart-series-backlog, chart-series-message_age, chart-series-dead_letter_depth,
+find it: chart-kpis, chart-systems (when a system has workers), chart-series-backlog,
+chart-series-message_age, chart-series-dead_letter_depth, chart-series-awaiting_erp,
 chart-series-ats, chart-latency, chart-topology (when a topology is given), chart-lifecycle and
 chart-sweep (when the study is a sweep). The KPI table is ``<table id="kpi-table">`` with one
 column per variant (``<th data-variant="...">``), after each variant but the baseline a column of
@@ -75,6 +76,11 @@ def write_report(
     marks = timeline(study, spec) if spec is not None else None
     figures: list[tuple[str, str, Path | None]] = [
         ("chart-kpis", "KPIs per variant", charts.kpi_bars(study, pngs / "kpis.png")),
+        (
+            "chart-systems",
+            "systems with workers: wait, utilisation, queue",
+            charts.systems_chart(study, pngs / "systems.png"),
+        ),
     ]
     if study.swept_path:
         figures.append(
