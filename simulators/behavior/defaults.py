@@ -3,7 +3,8 @@
 Keys are hub system names; ``"wms"`` is the behaviour of every WMS node without its own entry.
 
 - ``VIRTUAL``: what-if runs in virtual time. A WMS answers a release with its shipment hours
-  later, so its caller does not time out; EDI partners take minutes.
+  later, so its caller does not time out; EDI partners take minutes; the inventory feed loses
+  and repeats a few movements, so the hub's stock drifts until a snapshot corrects it.
 - ``REAL_TIME``: systems answering people, contract runs and load tests on the wall clock: the
   same shapes (lognormal, a long tail) at wall-clock-friendly scales.
 - ``instant``: every system answers at once, so a benchmark measures the hub alone.
@@ -35,7 +36,13 @@ VIRTUAL: dict[str, BehaviorSpec] = {
     "edi": BehaviorSpec(
         latency=LognormalSpec(median=30.0, p99=300.0), errors=ErrorRates(timeout_after=3600.0)
     ),
-    INVENTORY_FEED: BehaviorSpec(latency=FixedSpec(seconds=2.0)),
+    # A WMS movement feed delivered at least once: seconds as a rule, a minute in its tail, one
+    # movement in a hundred twice and one in five hundred never (simulators/behavior/feeds.py).
+    # Snapshots land as they are counted: the core overwrites on-hand with a count as it
+    # arrives, so a snapshot_latency undoes the hub's moves in between (scenarios/feeds.py).
+    INVENTORY_FEED: BehaviorSpec(
+        latency=LognormalSpec(median=2.0, p99=60.0), loss_rate=0.002, duplicate_rate=0.01
+    ),
 }
 
 REAL_TIME: dict[str, BehaviorSpec] = {
