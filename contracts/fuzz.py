@@ -43,6 +43,7 @@ CREATING = (
     "postInventoryMovement",
     "postInventorySnapshot",
     "applyPayment",
+    "issueCreditMemo",
 )
 # A stateful scenario reaches a link only when it drew the demo order (1 in 5 valid bodies) and
 # then chose that link. Measured on this hub: 100 scenarios followed every link in 8 runs of 8,

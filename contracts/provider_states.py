@@ -29,9 +29,11 @@ from reference.domain.model import (
 )
 from reference.hub import (
     CancelOrder,
+    CreditReason,
     Hub,
     HubConfig,
     HubState,
+    IssueCreditMemo,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -129,6 +131,21 @@ def ships_complete() -> list[Event]:
     return Story(stock).at(0, order((PIPE, 10), (BREAKER, 5))).run()
 
 
+def credited_for_a_return() -> list[Event]:
+    """Ships complete (ATL), then the ERP credits two of the ten pipes that came back."""
+    stock = {ATL: {PIPE: 40, BREAKER: 40}}
+    memo = IssueCreditMemo(
+        ORDER_ID,
+        "CM-000101-1",
+        f"INV-SH-{ORDER_ID}-{ATL}",
+        CreditReason.RETURN,
+        Decimal("26.78"),
+        "USD",
+        CORRELATION,
+    )
+    return Story(stock).at(0, order((PIPE, 10), (BREAKER, 5))).at(3600, memo).run()
+
+
 def price_differs() -> list[Event]:
     wrong = {**PRICES, BREAKER: Decimal("7.95")}
     return Story({ATL: {BREAKER: 40}}).at(0, order((BREAKER, 5), price=wrong)).run()
@@ -177,6 +194,7 @@ def count_differs() -> list[Event]:
 
 STATES: dict[str, Callable[[], list[Event]]] = {
     "an order is accepted and ships complete": ships_complete,
+    "an invoice is credited for a return": credited_for_a_return,
     "an order's price differs from the contract price": price_differs,
     "an order needs two warehouses": splits,
     "a line is backordered for lack of stock": backorders,

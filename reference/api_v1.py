@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, WithJsonSchema
 
@@ -155,6 +155,36 @@ class PaymentPublic(BaseModel):
     amount: str
     currency: str
     open_balance: str = Field(description="What of the invoice is still unpaid")
+
+
+# -- credit memos -----------------------------------------------------------------------------
+
+
+class CreditMemoCreate(BaseModel):
+    """A credit memo the ERP raised against a posted invoice."""
+
+    model_config = {"extra": "forbid"}
+
+    invoice_id: str = Field(min_length=1, max_length=128)
+    reason: Literal["return", "short_shipment"] = Field(
+        description="Goods came back (`return`), or fewer units arrived than were invoiced "
+        "(`short_shipment`)"
+    )
+    amount: PaymentAmount = Field(description="Credited, tax included, in `currency`")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="The invoice's ISO currency")
+
+
+class CreditMemoPublic(BaseModel):
+    credit_memo_id: str
+    invoice_id: str
+    order_id: str
+    customer_id: str
+    reason: str
+    amount: str
+    currency: str
+    open_balance: str = Field(
+        description="What of the invoice is still owed; negative when it was already paid"
+    )
 
 
 # -- stock ------------------------------------------------------------------------------------

@@ -130,6 +130,14 @@ class Invoice(View):
     currency: Text
 
 
+class CreditMemo(View):
+    credit_memo_id: Text
+    invoice_id: Text
+    reason: Text
+    amount: Money
+    currency: Text
+
+
 class BackorderCancellation(View):
     line_no: int
     sku: Text
@@ -284,9 +292,11 @@ FINANCE_READER = EventReader(
         E.ORDER_ACCEPTED: OrderValue,
         E.INVOICE_REQUESTED: InvoiceRequest,
         E.INVOICE_POSTED: Invoice,
+        E.CREDIT_MEMO_ISSUED: CreditMemo,
     },
 )
-"""Finance: credit exposure when an order is accepted, and the invoices that follow shipments."""
+"""Finance: credit exposure when an order is accepted, the invoices that follow shipments, and
+the credit memos the ERP raises against them."""
 
 CRM_READER = EventReader(
     "crm",

@@ -45,6 +45,10 @@ class OrderReceived(EventData):
 class OrderAccepted(EventData):
     value: DecimalText
     currency: CurrencyCode
+    tax: DecimalText | None = None
+    """The tax on ``value`` at the rate the ERP quoted at capture; absent before v1 had it."""
+    tax_rate: DecimalText | None = None
+    """The rate the ERP quoted at capture, which invoices are checked against."""
 
 
 class OrderRejected(EventData):
@@ -133,6 +137,19 @@ class InvoicePosted(EventData):
     tax: DecimalText
     total: DecimalText
     currency: CurrencyCode
+    tax_at_capture: DecimalText | None = None
+    """The invoice's net taxed at the rate quoted at capture: ``tax`` is the ERP's confirmation
+    of it, and InvoiceTaxDiffered follows when the two differ. Absent before v1 had it."""
+
+
+class InvoiceTaxDiffered(EventData):
+    invoice_id: Identifier
+    tax: DecimalText
+    """What the ERP charged at invoicing."""
+    tax_at_capture: DecimalText
+    """The invoice's net taxed at the rate the ERP quoted when the order was captured."""
+    difference: DecimalText
+    """tax - tax_at_capture."""
 
 
 class BackorderAllocated(EventData):
@@ -175,6 +192,18 @@ class OrderPaid(EventData):
     invoices: Units
     paid: DecimalText
     """Every invoice of the closed order is paid; ``paid`` is their sum."""
+
+
+class CreditMemoIssued(EventData):
+    credit_memo_id: Identifier
+    invoice_id: Identifier
+    reason: Literal["return", "short_shipment"]
+    """Why the ERP raised it: goods came back, or fewer units arrived than were invoiced."""
+    amount: DecimalText
+    """Credited, tax included, in ``currency``."""
+    currency: CurrencyCode
+    open_balance: DecimalText
+    """What of the invoice is still owed after the credit; negative when it was already paid."""
 
 
 class InventoryMoved(EventData):
@@ -303,12 +332,14 @@ _EMITTED: dict[EventType, type[EventData]] = {
     E.LINE_SHORT_PICKED: LineShortPicked,
     E.INVOICE_REQUESTED: InvoiceRequested,
     E.INVOICE_POSTED: InvoicePosted,
+    E.INVOICE_TAX_DIFFERED: InvoiceTaxDiffered,
     E.BACKORDER_ALLOCATED: BackorderAllocated,
     E.BACKORDER_CANCELLED: BackorderCancelled,
     E.ORDER_CLOSED: OrderClosed,
     E.ORDER_CANCELLED: OrderCancelled,
     E.PAYMENT_APPLIED: PaymentApplied,
     E.ORDER_PAID: OrderPaid,
+    E.CREDIT_MEMO_ISSUED: CreditMemoIssued,
     E.INVENTORY_MOVED: InventoryMoved,
     E.AVAILABILITY_CHANGED: AvailabilityChanged,
     E.RECONCILIATION_EXCEPTION: ReconciliationException,

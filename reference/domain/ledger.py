@@ -1,11 +1,13 @@
-"""Ledger rules: every journal balances; an invoice posts AR against revenue and tax."""
+"""Ledger rules: every journal balances; an invoice posts AR against revenue and tax, and a credit
+memo reverses part of it. A journal belongs to one legal entity and one posting period, so the
+books balance per entity and per period, and a closed period takes no more postings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from reference.domain.errors import UnbalancedJournal
+from reference.domain.errors import DomainError, UnbalancedJournal
 from reference.domain.money import quantize
 
 AR_CONTROL = "1200-AR"
@@ -26,6 +28,8 @@ class Journal:
     journal_id: str
     currency: str
     lines: tuple[JournalLine, ...]
+    entity: str = ""  # the legal entity whose books it is in
+    period: str = ""  # the posting period, "YYYY-MM"
 
     def debits(self) -> Decimal:
         return sum((line.debit for line in self.lines), Decimal(0))
@@ -53,7 +57,14 @@ def invoice_amounts(
     return net_r, tax, net_r + tax
 
 
-def invoice_journal(journal_id: str, net: Decimal, tax: Decimal, currency: str) -> Journal:
+def invoice_journal(
+    journal_id: str,
+    net: Decimal,
+    tax: Decimal,
+    currency: str,
+    entity: str = "",
+    period: str = "",
+) -> Journal:
     """Dr AR control (total); Cr revenue (net); Cr tax payable (tax)."""
     return balanced(
         Journal(
@@ -64,5 +75,53 @@ def invoice_journal(journal_id: str, net: Decimal, tax: Decimal, currency: str) 
                 JournalLine(REVENUE, credit=net),
                 JournalLine(TAX_PAYABLE, credit=tax),
             ),
+            entity=entity,
+            period=period,
         )
     )
+
+
+def credit_split(
+    amount: Decimal, invoice_net: Decimal, invoice_tax: Decimal, currency: str
+) -> tuple[Decimal, Decimal]:
+    """(net, tax) of a credit of ``amount`` (tax included) against an invoice: tax in the
+    invoice's proportion, rounded to the currency, and net the rest, so the two sum to it."""
+    total = invoice_net + invoice_tax
+    tax = quantize(amount * invoice_tax / total, currency) if total else Decimal(0)
+    return amount - tax, tax
+
+
+def credit_memo_journal(
+    journal_id: str,
+    net: Decimal,
+    tax: Decimal,
+    currency: str,
+    entity: str = "",
+    period: str = "",
+) -> Journal:
+    """The invoice's journal reversed in part: Dr revenue (net); Dr tax payable (tax); Cr AR
+    control (net + tax)."""
+    return balanced(
+        Journal(
+            journal_id=journal_id,
+            currency=currency,
+            lines=(
+                JournalLine(REVENUE, debit=net),
+                JournalLine(TAX_PAYABLE, debit=tax),
+                JournalLine(AR_CONTROL, credit=net + tax),
+            ),
+            entity=entity,
+            period=period,
+        )
+    )
+
+
+class PeriodClosed(DomainError):
+    """A posting into a period that is closed for the entity; it names both, and the way out."""
+
+    def __init__(self, entity: str, period: str, open_period: str) -> None:
+        super().__init__(
+            f"posting period {period} is closed for entity {entity}: post in an open period "
+            f"(now {open_period}) or reopen {period}"
+        )
+        self.entity, self.period = entity, period

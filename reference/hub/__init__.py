@@ -6,10 +6,12 @@ from reference.hub.effects import (
     CallSystem,
     CancelOrder,
     ConfirmShipment,
+    CreditReason,
     DeadLetter,
     Decision,
     Effect,
     ExpireBackorders,
+    IssueCreditMemo,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -21,6 +23,7 @@ from reference.hub.effects import (
     SystemReplied,
 )
 from reference.hub.orders import CancellationRefused
+from reference.hub.orders.credit_memos import CreditMemoRefused
 from reference.hub.orders.payments import PaymentRefused
 from reference.hub.protocol import FailureKind, Operation, call_id
 from reference.hub.rejection import Rejection, RejectionCode
@@ -42,6 +45,8 @@ __all__ = [
     "CancelOrder",
     "CancellationRefused",
     "ConfirmShipment",
+    "CreditMemoRefused",
+    "CreditReason",
     "DeadLetter",
     "Decision",
     "Effect",
@@ -50,6 +55,7 @@ __all__ = [
     "Hub",
     "HubConfig",
     "HubState",
+    "IssueCreditMemo",
     "LineRecord",
     "Message",
     "Operation",

@@ -21,6 +21,7 @@ from reference.hub.effects import (
     DeadLetter,
     Decision,
     ExpireBackorders,
+    IssueCreditMemo,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -31,6 +32,7 @@ from reference.hub.effects import (
     SystemCallFailed,
     SystemReplied,
 )
+from reference.hub.orders.credit_memos import issue_credit_memo
 from reference.hub.orders.payments import apply_payment
 from reference.hub.protocol import FailureKind, Operation, shipment_wait_id
 from reference.hub.retry import jitter
@@ -124,7 +126,7 @@ class Hub:
             return orders.committed(self.state, self.config, saga, body, now)
         if operation == Operation.CANCEL_SALES_ORDER:
             return orders.cancel_confirmed(self.state, saga, now)
-        return Decision()  # acknowledgements: record_invoice
+        return Decision()  # acknowledgements: record_invoice, record_credit_memo
 
     def _confirmed(self, message: ConfirmShipment, now: float) -> Decision:
         saga = self.saga(message.order_id)
@@ -144,6 +146,9 @@ class Hub:
 
     def _pay(self, message: ApplyPayment, now: float) -> Decision:
         return apply_payment(self.state, self.saga(message.order_id), message, now)
+
+    def _credit(self, message: IssueCreditMemo, now: float) -> Decision:
+        return issue_credit_memo(self.state, self.saga(message.order_id), message, now)
 
     def _expire(self, message: ExpireBackorders, now: float) -> Decision:
         saga = self.state.orders.get(message.order_id)
@@ -286,6 +291,7 @@ _HANDLERS: dict[type, Callable[[Hub, Any, float], Decision]] = {
     ReplayDeadLetter: Hub._replay,
     ExpireBackorders: Hub._expire,
     ApplyPayment: Hub._pay,
+    IssueCreditMemo: Hub._credit,
     RecordMovement: Hub._movement,
     ReconcileSnapshot: Hub._snapshot,
 }

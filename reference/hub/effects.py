@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from reference.domain.events import Event
@@ -123,6 +124,26 @@ class ApplyPayment:
     correlation_id: str = ""
 
 
+class CreditReason(StrEnum):
+    """Why the ERP raised a credit memo against an invoice."""
+
+    RETURN = "return"  # the customer sent goods back
+    SHORT_SHIPMENT = "short_shipment"  # the customer received fewer units than were invoiced
+
+
+@dataclass(frozen=True, slots=True)
+class IssueCreditMemo:
+    """The ERP credited ``amount`` (tax included) of one of the order's invoices."""
+
+    order_id: str
+    credit_memo_id: str
+    invoice_id: str
+    reason: CreditReason
+    amount: Decimal
+    currency: str
+    correlation_id: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class ExpireBackorders:
     """A timer: cancel what of the order has waited for stock longer than the policy allows."""
@@ -152,6 +173,7 @@ Message = (
     | ReplayDeadLetter
     | ExpireBackorders
     | ApplyPayment
+    | IssueCreditMemo
     | RecordMovement
     | ReconcileSnapshot
 )

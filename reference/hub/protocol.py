@@ -24,6 +24,7 @@ class Operation(StrEnum):
     RELEASE = "release"  # wms:<node>: pick and ship that part
     POST_INVOICE = "post_invoice"  # erp: invoice one shipment
     RECORD_INVOICE = "record_invoice"  # finance: file a posted invoice
+    RECORD_CREDIT_MEMO = "record_credit_memo"  # finance: file a credit memo the ERP raised
 
 
 class FailureKind(StrEnum):

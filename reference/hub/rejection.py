@@ -23,6 +23,7 @@ class RejectionCode(StrEnum):
     SHIP_TO_RESTRICTED = "ship_to_restricted"
     CREDIT_LIMIT = "credit_limit_exceeded"
     CURRENCY_MISMATCH = "currency_mismatch"
+    NO_TAX_CONTEXT = "no_tax_context"
     UNCLASSIFIED = "unclassified"  # only a reason stored as text, before reasons had codes
 
 
@@ -104,4 +105,12 @@ def currency_mismatch(currency: str, contract: str) -> Rejection:
         "currency",
         RejectionCode.CURRENCY_MISMATCH,
         f"{currency!r} differs from the currency of the customer's contract prices {contract!r}",
+    )
+
+
+def no_tax_context(region: str) -> Rejection:
+    return Rejection(
+        "ship_to.region",
+        RejectionCode.NO_TAX_CONTEXT,
+        f"the ERP quoted no tax rate for region {region!r}: the order's tax cannot be computed",
     )

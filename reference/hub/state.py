@@ -146,6 +146,8 @@ class OrderSaga:
     backorders: BackorderPreference = "wait"  # the customer's preference for what is short
     invoice_totals: dict[str, Decimal] = field(default_factory=dict)  # invoice id -> total
     payments: dict[str, tuple[str, Decimal]] = field(default_factory=dict)  # id -> (inv, amt)
+    credit_memos: dict[str, tuple[str, Decimal]] = field(default_factory=dict)  # id -> (inv, amt)
+    tax_rate: Decimal | None = None  # the ERP's rate at capture; invoices are checked against it
     # facts for the report, kept as they happen so nothing has to be replayed to count them
     was_split: bool = False
     was_partially_shipped: bool = False

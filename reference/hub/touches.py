@@ -18,6 +18,7 @@ from reference.hub.effects import (
     CancelOrder,
     ConfirmShipment,
     ExpireBackorders,
+    IssueCreditMemo,
     Message,
     PlaceOrder,
     ReconcileSnapshot,
@@ -48,7 +49,13 @@ class Touches:
 def order_of(message: Message) -> str | None:
     """The order a message is about, if any: the saga to load before asking ``touches``."""
     if isinstance(
-        message, PlaceOrder | CancelOrder | ConfirmShipment | ExpireBackorders | ApplyPayment
+        message,
+        PlaceOrder
+        | CancelOrder
+        | ConfirmShipment
+        | ExpireBackorders
+        | ApplyPayment
+        | IssueCreditMemo,
     ):
         return message.order_id
     if isinstance(message, SystemReplied | SystemCallFailed | RetryCall | ReplayDeadLetter):
@@ -97,7 +104,7 @@ def touches(message: Message, saga: OrderSaga | None, config: HubConfig) -> Touc
     customer = saga.customer_id
     if isinstance(message, CancelOrder):
         return Touches(order_id, exposure=customer, positions=everywhere)
-    if isinstance(message, ExpireBackorders | ApplyPayment):  # both give back exposure
+    if isinstance(message, ExpireBackorders | ApplyPayment | IssueCreditMemo):  # give back exposure
         return Touches(order_id, exposure=customer)
     if isinstance(message, ConfirmShipment):
         return Touches(

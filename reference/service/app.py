@@ -28,7 +28,15 @@ from reference.service import correlation
 from reference.service.api import openapi, problems
 from reference.service.api.deps import current_principal
 from reference.service.api.limits import BodyLimitMiddleware
-from reference.service.api.routes import feeds, health, inventory, orders, payments, shipments
+from reference.service.api.routes import (
+    credit_memos,
+    feeds,
+    health,
+    inventory,
+    orders,
+    payments,
+    shipments,
+)
 from reference.service.persistence import idempotency
 from reference.service.persistence.database import Database
 from reference.service.ports import SystemsPort
@@ -115,7 +123,7 @@ def create_app(
     app.state.bus = bus
     problems.install(app)
     # Every /v1 route sits behind the principal (RBAC goes there); the probes answer anyone.
-    for module in (orders, inventory, shipments, payments, feeds):
+    for module in (orders, inventory, shipments, payments, credit_memos, feeds):
         app.include_router(module.router, dependencies=[Depends(current_principal)])
     app.include_router(health.router)
     app.openapi = openapi.builder(app, order_example)  # type: ignore[method-assign]

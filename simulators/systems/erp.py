@@ -19,17 +19,23 @@ class CustomerRecord:
     tax_rate: Decimal
     blocked: bool = False
     currency: str = "USD"  # the currency of the customer's contract prices
+    entity: str = "US01"  # the legal entity that sells to the customer and books its invoices
 
 
 @dataclass(slots=True)
 class Erp:
-    """``idempotent=False`` is the legacy ERP: a repeated create_sales_order makes a duplicate."""
+    """``idempotent=False`` is the legacy ERP: a repeated create_sales_order makes a duplicate.
+
+    ``period`` is the posting period invoices are dated in now. Tax is the ERP's: check_order
+    quotes the customer's rate at capture, post_invoice computes it at the rate of that day, so
+    changing ``customers`` between the two is a rate that changed in between."""
 
     customers: dict[str, CustomerRecord]
     contract_prices: dict[tuple[str, str], Decimal]
     restricted: dict[str, frozenset[str]] = field(default_factory=dict)  # sku -> regions
     idempotent: bool = True
     name: str = "erp"
+    period: str = "2026-01"
     sales_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     cancelled: set[str] = field(default_factory=set)
@@ -112,6 +118,8 @@ class Erp:
             "net": str(net),
             "tax": str(tax),
             "total": str(total),
+            "entity": customer.entity,
+            "period": self.period,
         }
         self.invoices[invoice_id] = invoice
         return invoice

@@ -29,8 +29,11 @@ class PaymentRefused(DomainError):
 
 
 def open_balance(saga: OrderSaga, invoice_id: str) -> Decimal:
+    """What of the invoice is still owed: its total less payments and credit memos (negative
+    when a credit memo came after payment: the distributor owes the customer)."""
     paid = sum((a for inv, a in saga.payments.values() if inv == invoice_id), Decimal(0))
-    return saga.invoice_totals[invoice_id] - paid
+    credit = sum((a for inv, a in saga.credit_memos.values() if inv == invoice_id), Decimal(0))
+    return saga.invoice_totals[invoice_id] - paid - credit
 
 
 def apply_payment(state: HubState, saga: OrderSaga, payment: ApplyPayment, now: float) -> Decision:
@@ -66,7 +69,7 @@ def apply_payment(state: HubState, saga: OrderSaga, payment: ApplyPayment, now: 
             )
         ]
     )
-    settled = all(open_balance(saga, inv) == 0 for inv in saga.invoice_totals)
+    settled = all(open_balance(saga, inv) <= 0 for inv in saga.invoice_totals)
     if settled and saga.state is State.CLOSED:
         paid = sum((a for _, a in saga.payments.values()), Decimal(0))
         decision.events.append(

@@ -8,6 +8,7 @@ from typing import Any
 from reference.domain.events import EventType as E
 from reference.domain.lifecycle import Msg
 from reference.domain.model import Order
+from reference.domain.money import quantize
 from reference.hub import rejection
 from reference.hub.effects import Decision
 from reference.hub.orders.calls import call, rate_releases
@@ -85,6 +86,8 @@ def _validation_errors(
         return [rejection.unknown_customer(saga.customer_id)]
     if erp.get("blocked"):
         return [rejection.credit_hold(saga.customer_id)]
+    if erp.get("tax_rate") is None:  # tax is computed at capture: no rate, no order
+        return [rejection.no_tax_context(saga.region)]
     reasons: list[Rejection] = []
     contract_currency = erp.get("currency")  # the price list's; an ERP that omits it: unchecked
     if contract_currency is not None and contract_currency != saga.currency:
@@ -120,8 +123,16 @@ def checked(
     state.exposure[saga.customer_id] = (
         state.exposure.get(saga.customer_id, Decimal(0)) + saga.value()
     )
+    saga.tax_rate = Decimal(str(erp["tax_rate"]))
     decision.events.append(
-        saga.event(E.ORDER_ACCEPTED, now, value=str(saga.value()), currency=saga.currency)
+        saga.event(
+            E.ORDER_ACCEPTED,
+            now,
+            value=str(saga.value()),
+            currency=saga.currency,
+            tax=str(quantize(saga.value() * saga.tax_rate, saga.currency)),
+            tax_rate=str(saga.tax_rate),
+        )
     )
     decision.effects.append(
         call(

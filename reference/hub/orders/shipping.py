@@ -7,6 +7,7 @@ from typing import Any
 
 from reference.domain.events import EventType as E
 from reference.domain.lifecycle import Msg, ReleaseMsg, ReleaseState, State, transition
+from reference.domain.money import quantize
 from reference.hub.effects import Decision
 from reference.hub.orders.backorders import wait
 from reference.hub.orders.calls import call
@@ -182,18 +183,32 @@ def invoiced(
     for item in body["lines"]:
         line = saga.lines[int(item["line_no"])]
         line.move(Msg.INVOICE)
-    decision.events.append(
-        saga.event(
-            E.INVOICE_POSTED,
-            now,
-            invoice_id=invoice_id,
-            shipment_id=shipment_id,
-            net=str(body["net"]),
-            tax=str(body["tax"]),
-            total=str(body["total"]),
-            currency=saga.currency,
+    posted: dict[str, object] = {
+        "invoice_id": invoice_id,
+        "shipment_id": shipment_id,
+        "net": str(body["net"]),
+        "tax": str(body["tax"]),
+        "total": str(body["total"]),
+        "currency": saga.currency,
+    }
+    # Tax is the ERP's, quoted at capture and computed again at invoicing: a rate that changed
+    # in between is a difference every consumer sees, on the invoice and as its own event.
+    quoted = None if saga.tax_rate is None else quantize(net * saga.tax_rate, saga.currency)
+    if quoted is not None:
+        posted["tax_at_capture"] = str(quoted)
+    decision.events.append(saga.event(E.INVOICE_POSTED, now, **posted))
+    tax = Decimal(str(body["tax"]))
+    if quoted is not None and tax != quoted:
+        decision.events.append(
+            saga.event(
+                E.INVOICE_TAX_DIFFERED,
+                now,
+                invoice_id=invoice_id,
+                tax=str(tax),
+                tax_at_capture=str(quoted),
+                difference=str(tax - quoted),
+            )
         )
-    )
     saga.advance(Msg.INVOICE, now, decision.events)  # OrderInvoiced follows InvoicePosted
     decision.effects.append(
         call(saga, "finance", Operation.RECORD_INVOICE, dict(body), about=invoice_id)

@@ -44,6 +44,19 @@ def finance_pact() -> Pact:
             "currency": match.like("USD"),
         },
     )
+    expect(
+        pact,
+        "a credit memo the ERP raised for a return",
+        given="an invoice is credited for a return",
+        kind=E.CREDIT_MEMO_ISSUED,
+        data={
+            "credit_memo_id": match.like("CM-7F3A2C-1"),
+            "invoice_id": match.like(f"INV-{SHIPMENT}"),
+            "reason": match.regex("return", regex=r"^(return|short_shipment)$"),
+            "amount": money("26.78"),
+            "currency": match.like("USD"),
+        },
+    )
     return pact
 
 

@@ -93,10 +93,10 @@ def problems(events: list[Event]) -> list[str]:
     return found
 
 
-# What a simulated day does not produce: nobody pays or cancels in a what-if run, the ERP refuses
-# no committed order, and a backorder waits longer than the day. The message pacts (bi, crm,
-# wms) and the service's payment and cancellation tests check these events against their
-# schemas instead.
+# What a simulated day does not produce: nobody pays, credits or cancels in a what-if run, the
+# ERP refuses no committed order and changes no tax rate, and a backorder waits longer than the
+# day. The message pacts (bi, crm, finance, wms), the service's payment, credit memo and
+# cancellation tests and the tax unit tests check these events against their schemas instead.
 NOT_IN_A_DAY = {
     EventType.PAYMENT_APPLIED,
     EventType.ORDER_PAID,
@@ -104,6 +104,8 @@ NOT_IN_A_DAY = {
     EventType.ORDER_CANCEL_REQUESTED,
     EventType.ORDER_CANCELLED,
     EventType.BACKORDER_CANCELLED,
+    EventType.CREDIT_MEMO_ISSUED,
+    EventType.INVOICE_TAX_DIFFERED,
 }
 
 

@@ -27,6 +27,7 @@ OPERATIONS = {
     "POST /v1/inventory/snapshots",
     "POST /v1/shipments",
     "POST /v1/payments",
+    "POST /v1/credit-memos",
     "GET /v1/invoices/{invoice_id}",
     "GET /v1/events",
     "GET /healthz",

@@ -307,6 +307,8 @@ def test_an_event_version_published_beside_v1_leaves_v1_intact():
     in_place = compare_event_schemas(v1, {"OrderAccepted.v1.json": v2})
     assert {(c.kind.value, c.path) for c in breaking(in_place)} == {
         ("field-removed", "$.properties.data.properties.value"),
+        ("field-removed", "$.properties.data.properties.tax"),
+        ("field-removed", "$.properties.data.properties.tax_rate"),
         ("enum-value-removed", "$.properties.schemaversion.const"),
         ("enum-value-added", "$.properties.schemaversion.const"),
     }

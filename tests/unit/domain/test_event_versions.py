@@ -52,7 +52,7 @@ def accepted(driver_for) -> Event:
 
 def test_the_hub_still_emits_order_accepted_v1(accepted):
     assert accepted.to_cloudevent()["schemaversion"] == "1"
-    assert set(accepted.data) == {"value", "currency"}
+    assert set(accepted.data) == {"value", "currency", "tax", "tax_rate"}
 
 
 def test_a_consumer_that_has_not_moved_reads_v1_and_refuses_v2_by_its_version(accepted):
@@ -82,7 +82,7 @@ def test_an_event_is_read_by_the_version_it_claims_not_by_the_shape_it_has(accep
 def test_a_field_a_version_does_not_name_is_ignored_by_its_readers(accepted):
     grown = accepted._replace(data={**accepted.data, "lines": 1})
     assert V1_CONSUMER.read(grown.to_cloudevent()).data == OrderAccepted(
-        value="35.80", currency="USD"
+        value="35.80", currency="USD", tax="2.86", tax_rate="0.08"
     )
 
 

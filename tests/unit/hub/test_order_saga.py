@@ -241,6 +241,7 @@ def _accepted(hub, order_id="SO-1"):
             {
                 "customer_known": True,
                 "credit_limit": "1000",
+                "tax_rate": "0.08",
                 "prices": {PIPE: "12.40"},
                 "restricted": [],
             },
@@ -311,7 +312,12 @@ def test_an_erp_put_on_hold_after_the_check_refuses_the_order_end_to_end(driver_
     driver.send(
         SystemReplied(
             _call_of(hub.saga("SO-2"), Operation.CHECK_ORDER),
-            {"customer_known": True, "credit_limit": "1000", "prices": {PIPE: "12.40"}},
+            {
+                "customer_known": True,
+                "credit_limit": "1000",
+                "tax_rate": "0.08",
+                "prices": {PIPE: "12.40"},
+            },
         )
     )
     assert driver.types("SO-2")[-1] == "SalesOrderRejected"
