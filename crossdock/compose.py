@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reference.hub import HubConfig
+from reference.hub import BackorderPolicy, HubConfig
 from reference.service.settings import Settings
 
 if TYPE_CHECKING:
@@ -51,8 +51,13 @@ def demo_systems(settings: Settings, estate: Estate) -> SystemsPort:
     return InProcessSystems(simulated_systems(models, behaviors, settings.seed))  # type: ignore[arg-type]
 
 
-def demo_app(settings: Settings | None = None, bus: EventBus | None = None) -> FastAPI:
-    """The reference hub over the demo estate of ``settings.seed``."""
+def demo_app(
+    settings: Settings | None = None,
+    bus: EventBus | None = None,
+    backorders: BackorderPolicy | None = None,
+) -> FastAPI:
+    """The reference hub over the demo estate of ``settings.seed``; ``backorders`` is the
+    hub's backorder policy (default: wait up to 14 days)."""
     from reference.service.api.openapi import EXAMPLE_ORDER_NUMBER
     from reference.service.app import create_app
     from simulators.systems.estate import example_order
@@ -62,7 +67,9 @@ def demo_app(settings: Settings | None = None, bus: EventBus | None = None) -> F
     return create_app(
         settings,
         systems=demo_systems(settings, estate),
-        config=HubConfig(nodes=estate.nodes, seed=settings.seed),
+        config=HubConfig(
+            nodes=estate.nodes, seed=settings.seed, backorders=backorders or BackorderPolicy()
+        ),
         stock=estate.opening_stock() if settings.seed_demo_data else None,
         stock_label=str(settings.seed),
         order_example=example_order(estate, EXAMPLE_ORDER_NUMBER),

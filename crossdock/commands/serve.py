@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import re
+
 import typer
 
+from reference.hub import BackorderPolicy
 from reference.service.settings import DEFAULT_DATABASE_URL
+
+_UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
+_AGE = re.compile(r"^(\d+(?:\.\d+)?)([smhd])$")
+
+
+def backorder_policy(text: str) -> BackorderPolicy:
+    """``ship-and-cancel``, ``wait`` (14 days), ``wait:AGE`` (``90m``, ``36h``, ``7d``) or
+    ``wait:forever``, as a BackorderPolicy; BadParameter says what was wrong."""
+    name, colon, age = text.partition(":")
+    if name == "ship-and-cancel" and not colon:
+        return BackorderPolicy(wait=False)
+    if name == "wait" and not colon:
+        return BackorderPolicy()
+    if name == "wait" and age == "forever":
+        return BackorderPolicy(max_age=None)
+    found = _AGE.match(age) if name == "wait" else None
+    if found is None or float(found[1]) <= 0:
+        raise typer.BadParameter(
+            f"{text!r} is not a policy: use ship-and-cancel, wait, wait:AGE with AGE a positive "
+            "number and s, m, h or d (wait:36h, wait:7d), or wait:forever",
+            param_hint="--backorder-policy",
+        )
+    return BackorderPolicy(max_age=float(found[1]) * _UNITS[found[2]])
 
 
 def serve(
@@ -60,11 +86,29 @@ def serve(
         help="Seconds a process holds a call or timer it started; a call is cut off before, "
         "and another process takes the row over after. Longer than the slowest call.",
     ),
+    backorders: str = typer.Option(
+        "wait",
+        "--backorder-policy",
+        help="What happens to units no warehouse can ship. 'wait' (the default): they wait "
+        "for stock (a receipt, transfer or return on POST /v1/inventory/movements) up to 14 "
+        "days, then are cancelled (BackorderCancelled, reason max_age) and the order closes. "
+        "'wait:AGE' waits AGE instead (90m, 36h, 7d); 'wait:forever' never gives up. "
+        "'ship-and-cancel': ship what is there and cancel the rest at once (reason "
+        "ship_and_cancel), so every order closes as soon as its shipments are invoiced. The "
+        "demo WMS short-picks 5% of lines and nothing is received unless you post it: under "
+        "'wait' such orders stay open until stock arrives or the age runs out. An order's own "
+        '"backorders": "cancel" cancels its backorders under any policy.',
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
 
     Applies migrations on start, and seeds the demo estate's stock into an empty database.
+
+    Examples:
+      crossdock serve                                    # wait up to 14 days
+      crossdock serve --backorder-policy wait:2h         # waiting, then max_age
+      crossdock serve --backorder-policy ship-and-cancel # orders close promptly
     """
     import uvicorn
 
@@ -72,6 +116,7 @@ def serve(
     from reference.service.logs import log_config
     from reference.service.settings import Settings
 
+    policy = backorder_policy(backorders)
     if wms_confirm not in ("auto", "api"):
         raise typer.BadParameter("must be 'auto' or 'api'", param_hint="--wms-confirm")
     if system_latency not in ("demo", "zero"):
@@ -89,7 +134,7 @@ def serve(
         effect_lease=effect_lease,
     )
     uvicorn.run(
-        demo_app(settings),
+        demo_app(settings, backorders=policy),
         host=host,
         port=port,
         log_config=log_config(log_level.upper()),

@@ -114,3 +114,33 @@ def test_an_order_beyond_stock_waits_and_ships_in_full_after_a_receipt(sqlite_ur
         assert kinds["BackorderCancelled"] == 0 and kinds["OrderCancelled"] == 0
         available = client.get("/v1/availability", params={"sku": sku}).json()["total"]
         assert available == 15  # the receipt's 20, less the 5 that filled the backorder
+
+
+def test_serve_with_ship_and_cancel_closes_an_order_beyond_stock_at_once(sqlite_url, tmp_path):
+    """``crossdock serve --backorder-policy ship-and-cancel``: what no warehouse holds is
+    cancelled, naming the rule, although the order itself asked to wait."""
+    with (
+        Service(
+            sqlite_url,
+            tmp_path,
+            "--system-latency",
+            "zero",
+            "--backorder-policy",
+            "ship-and-cancel",
+        ) as service,
+        httpx.Client(base_url=service.url, timeout=60) as client,
+    ):
+        body = {**order_body("PO-BACKORDER-2", lines=1), "backorders": "wait"}
+        sku = body["lines"][0]["sku"]
+        stock = client.get("/v1/availability", params={"sku": sku}).json()
+        body["lines"][0]["quantity"] = stock["total"] + 5
+        order_id = _post(client, "/v1/orders", body)["order_id"]
+        final = _order_when(client, order_id, lambda o: o["state"] in ("closed", "cancelled"))
+        (line,) = final["lines"]
+        assert line["cancelled"] >= 5 and line["backordered"] == 0
+        reasons = {
+            e["data"]["reason"]
+            for e in all_events(client, subject=order_id)
+            if e["type"] == "BackorderCancelled"
+        }
+        assert reasons == {"ship_and_cancel"}
