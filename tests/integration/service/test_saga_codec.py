@@ -89,3 +89,17 @@ def test_an_old_release_is_judged_by_its_carrier_and_the_waits_of_its_saga():
     assert load_saga(old).releases["DC-ATL"].state is ReleaseState.ACKNOWLEDGED
     release["carrier"] = None
     assert load_saga(old).releases["DC-ATL"].state is ReleaseState.PLANNED
+
+
+def test_a_saga_round_trips_its_money_and_a_row_from_before_credit_memos_still_loads():
+    saga = _saga()
+    saga.tax_rate = Decimal("0.0725")
+    saga.invoice_totals = {"INV-1": Decimal("53.20")}
+    saga.payments = {"PAY-1": ("INV-1", Decimal("20.00"))}
+    saga.credit_memos = {"CM-1": ("INV-1", Decimal("13.30"))}
+    stored = dump_saga(saga)
+    assert (stored["tax_rate"], stored["credit_memos"]) == ("0.0725", {"CM-1": ["INV-1", "13.30"]})
+    assert load_saga(stored) == saga
+    older = {k: v for k, v in stored.items() if k not in ("credit_memos", "tax_rate")}
+    loaded = load_saga(older)
+    assert (loaded.credit_memos, loaded.tax_rate) == ({}, None)
