@@ -153,7 +153,8 @@ def _outage(base: VariantSummary, a: ScenarioSpec, variant: VariantSummary, b: S
         ),
         f"orders stuck {_both(base, variant, 'orders_stuck', 'orders')}: point to point, no "
         "queue keeps a call to the ERP that exhausted its retries (an invoice for a shipment "
-        "confirmed during the outage), so its order stays open",
+        "confirmed during the outage), so its order stays open; orders waiting for backordered "
+        "stock are open in either style",
         f"capture p99 {_both(base, variant, 'capture_p99', 's')}: through the hub, orders "
         "the outage held waited for a replay; point to point, EDI files waited for a pick-up, "
         "and a lost order is never captured, so it adds nothing to capture time",

@@ -75,17 +75,17 @@ def test_an_erp_outage_loses_point_to_point_orders_that_the_hub_parks_and_replay
     # point to point, a webhook that meets the outage gives up after its retries: ~45 minutes
     # of web and marketplace orders (125 an hour, 70 % of them) are lost
     lost = runs(result, "point-to-point", "orders_lost")
-    assert all(40 < n < 100 for n in lost), lost
+    assert all(25 < n < 120 for n in lost), lost
     assert runs(result, "point-to-point-calm", "orders_lost") == [0.0, 0.0]
-    # and invoices the ERP could not post are dropped, leaving their orders open
-    stuck = zip(
-        runs(result, "hub", "orders_stuck"),
-        runs(result, "point-to-point", "orders_stuck"),
-        strict=True,
-    )
-    assert all(p2p > hub + 5 for hub, p2p in stuck)
-    assert max(runs(result, "point-to-point-calm", "orders_stuck")) <= max(
-        runs(result, "hub", "orders_stuck")
+    # and invoices the ERP could not post are dropped, leaving their orders open (orders
+    # waiting for backordered stock are open too, alike in every variant of a replication)
+    hub = runs(result, "hub", "orders_stuck")
+    p2p = runs(result, "point-to-point", "orders_stuck")
+    calm = runs(result, "point-to-point-calm", "orders_stuck")
+    assert all(p > h + 5 and p > c + 5 for h, p, c in zip(hub, p2p, calm, strict=True)), (
+        hub,
+        p2p,
+        calm,
     )
 
 
