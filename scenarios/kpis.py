@@ -157,6 +157,14 @@ CATALOG: list[Kpi] = [
         "off. A replay that fails again counts again.",
     ),
     Kpi(
+        "calls_dropped",
+        "calls",
+        "lower",
+        "Calls that exhausted their retries with no dead-letter queue to park them in "
+        "(hub.dead_letters off, or a point-to-point estate): never replayed, their orders stay "
+        "open.",
+    ),
+    Kpi(
         "reconciliation_exceptions",
         "positions",
         "lower",

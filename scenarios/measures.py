@@ -165,7 +165,8 @@ class Measures:
             self.count["lost"] += 1
 
     def dropped(self, at: float) -> None:
-        self.count["dropped"] += 1
+        if at >= self.warm:
+            self.count["dropped"] += 1
 
     def oversold(self, order_id: str) -> None:
         if self.placed_at.get(order_id, -1.0) >= self.warm:
@@ -436,6 +437,7 @@ class Measures:
             **{f"message_age_{name}": age for name, age in self._sink_ages().items()},
             "retries": float(retries),
             "dead_letters": count["dead_letters"],
+            "calls_dropped": count["dropped"],
             "reconciliation_exceptions": count["recon"],
             **{
                 f"inventory_accuracy_{c}": ratio(total, n)
