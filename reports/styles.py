@@ -149,7 +149,9 @@ def _outage(base: VariantSummary, a: ScenarioSpec, variant: VariantSummary, b: S
                 else "the hub drops calls that exhaust their retries (hub.dead_letters off)"
             )
             + "; point to point, a call to the ERP that exhausted its retries had no queue to "
-            "wait in and was dropped"
+            "wait in and was dropped (calls dropped "
+            f"{_both(base, variant, 'calls_dropped', 'calls')}), so fewer dead letters is no "
+            "gain"
         ),
         f"orders stuck {_both(base, variant, 'orders_stuck', 'orders')}: point to point, no "
         "queue keeps a call to the ERP that exhausted its retries (an invoice for a shipment "

@@ -10,8 +10,18 @@ from scenarios.kpis import CATALOG
 from scenarios.results import RunResult, StudyResult, summarise_variants
 from scenarios.spec import load_spec
 
-HUB = {"duplicate_orders": 0.0, "duplicates_suppressed": 50.0, "orders_lost": 0.0}
-P2P = {"duplicate_orders": 40.0, "duplicates_suppressed": 0.0, "orders_lost": 80.0}
+HUB = {
+    "duplicate_orders": 0.0,
+    "duplicates_suppressed": 50.0,
+    "orders_lost": 0.0,
+    "calls_dropped": 0.0,
+}
+P2P = {
+    "duplicate_orders": 40.0,
+    "duplicates_suppressed": 0.0,
+    "orders_lost": 80.0,
+    "calls_dropped": 30.0,
+}
 
 
 def study_of(spec_name: str, per_variant: dict[str, dict[str, float]]) -> StudyResult:
@@ -53,6 +63,7 @@ def test_each_difference_of_point_to_point_against_a_hub_is_explained_with_its_n
     assert "erp down 11:00 to 11:45" in said
     assert "tries 5 times over 15 s" in said
     assert "orders lost canonical-hub 1 [" in said and "Δ +80 [+80, +80] orders" in said
+    assert "calls dropped canonical-hub 1 [" in said and "Δ +30 [+30, +30] calls" in said
 
 
 def test_a_study_whose_variants_share_one_style_needs_no_such_explanation():
