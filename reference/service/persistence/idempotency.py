@@ -1,7 +1,8 @@
 """Idempotency-Key records: the race for a key is decided by the table's primary key.
 
 A first request inserts its in-flight record in a transaction of its own and commits before doing
-any work, so whichever process inserts first owns the key; everyone else reads the record and lets
+any work, so whichever process inserts first owns the key; the insert does nothing when the key is
+taken (``ON CONFLICT DO NOTHING``), and the same transaction then reads the record and lets
 ``reference.domain.idempotency.judge`` decide (replay, mismatch, in flight). An in-flight record
 carries a lease: when its owner died, the lease runs out and a retry takes the key over, keeping
 the resource id the first attempt chose, so the work it resumes is the same work.
@@ -13,9 +14,10 @@ suggests clients be told): ``expire`` deletes them, and the key may then be used
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from reference.domain.idempotency import IdempotencyRecord, Verdict, judge
 from reference.service.persistence import tables as t
@@ -46,6 +48,17 @@ def _record(row: object) -> IdempotencyRecord:
     )
 
 
+def _insert_new_key(dialect: str) -> Any:
+    """An INSERT that does nothing when the key is taken: the row then says who has it."""
+    k = t.idempotency_keys
+    if dialect == "postgresql":
+        new = postgresql.insert(k).on_conflict_do_nothing(index_elements=[k.c.scope, k.c.key])
+    else:
+        new = sqlite.insert(k).on_conflict_do_nothing(index_elements=[k.c.scope, k.c.key])
+    # RETURNING says whether the row went in (a driver's rowcount may not, for DO NOTHING)
+    return new.returning(k.c.key)
+
+
 def claim(
     db: Database,
     scope: str,
@@ -61,24 +74,25 @@ def claim(
         return Ticket(verdict, resource_id)
     assert key is not None
     k = t.idempotency_keys
-    now = wall()
-    try:
-        with db.writer.connect() as conn, conn.begin():
-            conn.execute(
-                insert(k).values(
-                    scope=scope,
-                    key=key,
-                    fingerprint=fingerprint,
-                    resource_id=resource_id,
-                    status=IN_FLIGHT,
-                    owner=owner,
-                    created_at=now,
-                    locked_until=now + lease,
-                )
+    new_key = _insert_new_key(db.dialect)
+
+    def take(conn: Any) -> Ticket:
+        now = wall()
+        inserted = conn.execute(
+            new_key.values(
+                scope=scope,
+                key=key,
+                fingerprint=fingerprint,
+                resource_id=resource_id,
+                status=IN_FLIGHT,
+                owner=owner,
+                created_at=now,
+                locked_until=now + lease,
             )
-        return Ticket(Verdict.PROCEED, resource_id, owner)
-    except IntegrityError:
-        pass
+        )
+        if inserted.first() is not None:
+            return Ticket(Verdict.PROCEED, resource_id, owner)
+        return take_over(conn)
 
     def take_over(conn: object) -> Ticket:
         row = conn.execute(
@@ -103,7 +117,7 @@ def claim(
                 return Ticket(Verdict.PROCEED, row.resource_id, owner)
         return Ticket(found, row.resource_id, row.owner, row.response_status, row.response_body)
 
-    return db.write(take_over)
+    return db.write(take)
 
 
 def complete(
