@@ -48,7 +48,10 @@ def demo_systems(settings: Settings, estate: Estate) -> SystemsPort:
         if settings.system_latency == "zero"
         else {name: behavior_for(name, REAL_TIME) for name in models}
     )
-    return InProcessSystems(simulated_systems(models, behaviors, settings.seed))  # type: ignore[arg-type]
+    return InProcessSystems(
+        simulated_systems(models, behaviors, settings.seed),  # type: ignore[arg-type]
+        at_once=settings.system_latency == "zero",
+    )
 
 
 def demo_app(

@@ -29,6 +29,22 @@ class SystemsPort(Protocol):
     def call(self, call: CallSystem, now: float) -> Awaitable[Message]: ...
 
 
+class AnsweringAtOnce(Protocol):
+    """A SystemsPort whose systems take no time (``answers_at_once``): ``answer`` draws and
+    gives the reply now, so the durable hub decides it in the transaction that made the call."""
+
+    answers_at_once: bool
+
+    def answer(self, call: CallSystem, now: float) -> Message: ...
+
+
+def at_once(systems: SystemsPort) -> Callable[[CallSystem, float], Message] | None:
+    """``systems.answer`` if the port answers at once, else None."""
+    if getattr(systems, "answers_at_once", False):
+        return systems.answer  # type: ignore[attr-defined,no-any-return]
+    return None
+
+
 class Arriving(Protocol):
     """An order due at ``time`` (simulators.systems.demand.Arrival is one)."""
 

@@ -48,7 +48,7 @@ from reference.service.persistence.codec import load_call, load_timer_message
 from reference.service.persistence.database import Database
 from reference.service.persistence.hubstore import Applied, HubStore
 from reference.service.persistence.rows import Claim, Claimed
-from reference.service.ports import SystemsPort
+from reference.service.ports import SystemsPort, at_once
 from reference.service.settings import Settings
 from reference.service.timebase import core_time, wall
 
@@ -91,7 +91,9 @@ class HubRuntime:
         self.owner = settings.instance_id
         self.claim = Claim(self.owner, settings.effect_lease)
         self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
-        self.store = HubStore(db, config, on_commit=self._wake, clock=clock)
+        self.store = HubStore(
+            db, config, on_commit=self._wake, clock=clock, answer=at_once(systems)
+        )
         self._tasks: set[asyncio.Task[None]] = set()
         self._watched: dict[str, asyncio.Event] = {}
 

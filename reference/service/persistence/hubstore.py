@@ -12,6 +12,11 @@ Theory of operation. ``HubStore.apply(message)`` opens one writing transaction a
    events into the outbox, effects into pending_effects or dead_letters), writes back what
    changed, deletes the effect row the message answers, and commits.
 
+Given a system that answers at once (``answer``: the in-process systems at zero latency), a
+call to it needs no row: its reply is drawn in step 3 and decided in the same transaction, on
+the same loaded state (loading what the reply touches beyond it), and so on down the chain, the
+calls answered in the order they were made. A crash loses all of it or none.
+
 Nothing correct depends on process memory: a process that dies between two messages leaves rows
 from which any process continues. The core touching a stock position or exposure it was not
 given is a bug in step 1, and raises instead of writing a guess.
@@ -30,6 +35,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import EventType
 from reference.hub import (
+    CallSystem,
     ConfirmShipment,
     Decision,
     Hub,
@@ -48,6 +54,9 @@ from reference.service.persistence.rows import Claim, Claimed, RowPorts
 from reference.service.timebase import core_time, unix_time, wall
 
 log = logging.getLogger("crossdock.service.hub")
+# A system that answers at once: the reply to a call, drawn and given now (see ports.py)
+Answer = Callable[[CallSystem, float], Message]
+AT_ONCE_LIMIT = 64  # messages decided in one transaction; a longer chain goes on after commit
 POSITION_FIELDS = ("on_hand", "allocated", "quarantined", "safety_stock", "in_transit")
 
 
@@ -62,7 +71,8 @@ class Applied:
 
 class HubStore:
     """``clock`` is the core's: seconds since SERVICE_EPOCH, from the wall clock in the service
-    and from a virtual loop in the twin (which then sees exactly the times SimPy computes)."""
+    and from a virtual loop in the twin (which then sees exactly the times SimPy computes).
+    ``answer``, when given, answers calls at once inside the transaction that makes them."""
 
     def __init__(
         self,
@@ -70,11 +80,13 @@ class HubStore:
         config: HubConfig,
         on_commit: Callable[[], None] | None = None,
         clock: Callable[[], float] = lambda: core_time(wall()),
+        answer: Answer | None = None,
     ) -> None:
         self.db = db
         self.config = config
         self.on_commit = on_commit
         self.clock = clock
+        self.answer = answer
 
     def apply(
         self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
@@ -86,35 +98,50 @@ class HubStore:
 
     # -- the transaction ---------------------------------------------------------------------
     def _apply(
-        self, conn: Connection, message: Message, done_effect: int | None, claim: Claim | None
+        self,
+        conn: Connection,
+        message: Message,
+        done_effect: int | None,
+        claim: Claim | None,
     ) -> Applied:
         now = self.clock()
         now_wall = unix_time(now)
-        loaded = _Loaded(conn, self.db.dialect == "postgresql")
-        order_id = order_of(message)
-        saga = loaded.saga(order_id) if order_id is not None else None
-        wanted = touches(message, saga, self.config)
-        if wanted.order_number is not None:
-            loaded.order_number(*wanted.order_number)
-        if wanted.exposure is not None:
-            loaded.exposure(wanted.exposure)
-        loaded.queues(wanted.waiting)
-        loaded.places(sorted(loaded.state.orders))
-        loaded.positions(wanted.positions)
-        loaded.streams(wanted.streams)
-
-        decision = Hub(self.config, loaded.state).decide(message, now)
-
-        rows = RowPorts(conn, loaded.lock, now_wall, claim)
-        carry_out(decision, rows)
+        answer = self.answer
+        loaded = _Loaded(conn, self.db.dialect == "postgresql", self.config)
+        rows = RowPorts(conn, loaded.lock, now_wall, claim, at_once=answer is not None)
+        decision = self._decide(conn, loaded, rows, message, now, now_wall)
+        # Calls to systems that answer at once are answered here, oldest first, and their
+        # answers decided in this same transaction: no row, no round trip, nothing to resume.
+        decided = 1
+        while rows.at_once:
+            call = rows.at_once.popleft()
+            if answer is None or decided >= AT_ONCE_LIMIT:
+                rows.keep(call)  # a long chain goes on after commit, as any other call
+                continue
+            self._decide(conn, loaded, rows, answer(call, now), now, now_wall)
+            decided += 1
         loaded.write_back(now_wall)
         rows.flush()
-        self._project(conn, message, decision, now_wall)
         applied = Applied(decision, claimed=rows.claimed)
         if done_effect is not None:
             conn.execute(delete(t.pending_effects).where(t.pending_effects.c.id == done_effect))
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
         return applied
+
+    def _decide(
+        self,
+        conn: Connection,
+        loaded: _Loaded,
+        rows: RowPorts,
+        message: Message,
+        now: float,
+        now_wall: float,
+    ) -> Decision:
+        loaded.load(message)
+        decision = Hub(self.config, loaded.state).decide(message, now)
+        carry_out(decision, rows)
+        self._project(conn, message, decision, now_wall)
+        return decision
 
     def _project(
         self, conn: Connection, message: Message, decision: Decision, now_wall: float
@@ -164,18 +191,39 @@ def _shipment_lines(message: Message) -> list[dict[str, Any]]:
 class _Loaded:
     """The rows one transaction read, as a HubState, and how to write the changes back."""
 
-    def __init__(self, conn: Connection, lock: bool) -> None:
+    def __init__(self, conn: Connection, lock: bool, config: HubConfig) -> None:
         self.conn = conn
         self.lock = lock
+        self.config = config
         self.state = HubState(inventory=Inventory())
         self.sagas_before: dict[str, dict[str, Any] | None] = {}
         self.numbers_before: set[tuple[str, str]] = set()
+        self.numbers_checked: set[tuple[str, str]] = set()
         self.positions_before: dict[tuple[str, str], tuple[int, ...] | None] = {}
         self.exposure_before: dict[str, Decimal | None] = {}
         self.streams_before: dict[str, int | None] = {}
         self.waiting_before: set[tuple[str, str]] = set()
         self.queue_skus: set[str] = set()  # whole queues loaded
         self.placed_orders: set[str] = set()  # every place of these orders loaded
+
+    def load(self, message: Message) -> None:
+        """Add what ``message`` touches to what this transaction holds (loaded once each)."""
+        order_id = order_of(message)
+        saga = None
+        if order_id is not None:
+            if order_id in self.sagas_before:
+                saga = self.state.orders.get(order_id)
+            else:
+                saga = self.saga(order_id)
+        wanted = touches(message, saga, self.config)
+        if wanted.order_number is not None:
+            self.order_number(*wanted.order_number)
+        if wanted.exposure is not None:
+            self.exposure(wanted.exposure)
+        self.queues(wanted.waiting)
+        self.places(sorted(self.state.orders))
+        self.positions(wanted.positions)
+        self.streams(wanted.streams)
 
     def _select(self, query: Any) -> Any:
         return self.conn.execute(query.with_for_update() if self.lock else query)
@@ -184,6 +232,7 @@ class _Loaded:
         row = self._select(select(t.orders.c.saga).where(t.orders.c.order_id == order_id)).first()
         if row is None:
             self.sagas_before[order_id] = None
+            self.placed_orders.add(order_id)  # an order with no row has no queue places either
             return None
         saga = load_saga(row.saga)
         self.state.orders[order_id] = saga
@@ -193,7 +242,7 @@ class _Loaded:
     def queues(self, skus: Iterable[str]) -> None:
         """The queues of orders waiting for ``skus``, and every saga in them, in order id order
         (so two transactions lock sagas in one order)."""
-        wanted = sorted(set(skus))
+        wanted = sorted(set(skus) - self.queue_skus)
         if not wanted:
             return
         b = t.backorders
@@ -223,6 +272,9 @@ class _Loaded:
         self.waiting_before.add((sku, order_id))
 
     def order_number(self, customer_id: str, number: str) -> None:
+        if (customer_id, number) in self.numbers_checked:
+            return
+        self.numbers_checked.add((customer_id, number))
         row = self.conn.execute(
             select(t.order_numbers.c.order_id).where(
                 t.order_numbers.c.customer_id == customer_id,
@@ -234,6 +286,8 @@ class _Loaded:
             self.numbers_before.add((customer_id, number))
 
     def exposure(self, customer_id: str) -> None:
+        if customer_id in self.exposure_before:
+            return
         row = self._select(
             select(t.customer_exposure.c.open_value).where(
                 t.customer_exposure.c.customer_id == customer_id
@@ -245,7 +299,7 @@ class _Loaded:
             self.state.exposure[customer_id] = value
 
     def positions(self, keys: Iterable[tuple[str, str]]) -> None:
-        wanted = sorted(set(keys))
+        wanted = sorted(set(keys) - self.positions_before.keys())
         if not wanted:
             return
         p = t.inventory_positions
@@ -256,7 +310,7 @@ class _Loaded:
                 query = select(p).where(p.c.node == node, p.c.sku.in_(skus[start : start + 500]))
                 for row in self._select(query.order_by(p.c.node, p.c.sku)):
                     found[(row.node, row.sku)] = row
-        positions = {}
+        positions = dict(self.state.inventory.items())
         for key in wanted:
             row = found.get(key)
             if row is None:
@@ -268,7 +322,7 @@ class _Loaded:
         self.state.inventory = Inventory(positions)
 
     def streams(self, subjects: Iterable[str]) -> None:
-        for subject in sorted(set(subjects)):
+        for subject in sorted(set(subjects) - self.streams_before.keys()):
             row = self._select(
                 select(t.event_streams.c.count).where(t.event_streams.c.subject == subject)
             ).first()

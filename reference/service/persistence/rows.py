@@ -1,7 +1,8 @@
 """The durable world's ports: a decision carried out as rows of its own transaction.
 
     publish       an outbox row per event (the relay delivers them after commit)
-    call          a pending_effects row of kind "call", due now
+    call          a pending_effects row of kind "call", due now; or, when the systems answer at
+                  once, a call the store answers in this same transaction (``at_once``)
     schedule      a pending_effects row of kind "timer", due at the timer's time
     dead_letter   a dead_letters row
 
@@ -13,6 +14,7 @@ a row is a promise that survives a crash, and the asyncio adapter keeps it.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +54,13 @@ class RowPorts:
     """Ports that write; ``flush`` inserts the outbox rows in one statement at the end."""
 
     def __init__(
-        self, conn: Connection, postgres: bool, now_wall: float, claim: Claim | None
+        self,
+        conn: Connection,
+        postgres: bool,
+        now_wall: float,
+        claim: Claim | None,
+        *,
+        at_once: bool = False,
     ) -> None:
         self.conn = conn
         self.postgres = postgres
@@ -60,11 +68,22 @@ class RowPorts:
         self.claim = claim
         self.events: list[Event] = []
         self.claimed: list[Claimed] = []
+        # With systems that answer at once, calls wait here for the store to answer them in
+        # this transaction (or to ``keep`` them as rows).
+        self.answers_at_once = at_once
+        self.at_once: deque[CallSystem] = deque()
 
     def publish(self, event: Event) -> None:
         self.events.append(event)
 
     def call(self, call: CallSystem) -> None:
+        if self.answers_at_once:
+            self.at_once.append(call)
+        else:
+            self.keep(call)
+
+    def keep(self, call: CallSystem) -> None:
+        """The call as a pending_effects row, performed after commit."""
         self._pending(call, "call", call.call_id, call.order_id, dump_call(call), self.now_wall)
 
     def schedule(self, timer: ScheduleTimer) -> None:
