@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection
 
 from reference.domain.availability import Inventory, StockPosition
 from reference.domain.events import EventType
@@ -47,7 +47,7 @@ from reference.hub import (
 from reference.hub.interpreter import carry_out
 from reference.hub.state import OrderSaga
 from reference.hub.touches import order_of, touches
-from reference.service.persistence import tables as t
+from reference.service.persistence import statements as sql
 from reference.service.persistence.codec import dump_saga, load_saga
 from reference.service.persistence.database import Database
 from reference.service.persistence.rows import Claim, Claimed, RowPorts
@@ -58,6 +58,7 @@ log = logging.getLogger("crossdock.service.hub")
 Answer = Callable[[CallSystem, float], Message]
 AT_ONCE_LIMIT = 64  # messages decided in one transaction; a longer chain goes on after commit
 POSITION_FIELDS = ("on_hand", "allocated", "quarantined", "safety_stock", "in_transit")
+NEW_POSITION_FIELDS = tuple(f"new_{f}" for f in POSITION_FIELDS)
 
 
 @dataclass
@@ -124,7 +125,7 @@ class HubStore:
         rows.flush()
         applied = Applied(decision, claimed=rows.claimed)
         if done_effect is not None:
-            conn.execute(delete(t.pending_effects).where(t.pending_effects.c.id == done_effect))
+            conn.execute(sql.DELETE_EFFECT, {"key_id": done_effect})
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
         return applied
 
@@ -151,27 +152,29 @@ class HubStore:
             if event.type is EventType.SHIPMENT_CONFIRMED:
                 lines = _shipment_lines(message)
                 conn.execute(
-                    insert(t.shipments).values(
-                        shipment_id=event.data["shipment_id"],
-                        order_id=event.subject,
-                        node=event.data["node"],
-                        carrier=event.data.get("carrier"),
-                        units=int(event.data["units"]),
-                        lines=lines,
-                        created_at=now_wall,
-                    )
+                    sql.INSERT_SHIPMENT,
+                    {
+                        "shipment_id": event.data["shipment_id"],
+                        "order_id": event.subject,
+                        "node": event.data["node"],
+                        "carrier": event.data.get("carrier"),
+                        "units": int(event.data["units"]),
+                        "lines": lines,
+                        "created_at": now_wall,
+                    },
                 )
             elif event.type is EventType.INVOICE_POSTED and isinstance(message, SystemReplied):
                 body = dict(message.body)
                 conn.execute(
-                    insert(t.invoices).values(
-                        invoice_id=event.data["invoice_id"],
-                        order_id=event.subject,
-                        shipment_id=event.data["shipment_id"],
-                        customer_id=body["customer_id"],
-                        body=body,
-                        created_at=now_wall,
-                    )
+                    sql.INSERT_INVOICE,
+                    {
+                        "invoice_id": event.data["invoice_id"],
+                        "order_id": event.subject,
+                        "shipment_id": event.data["shipment_id"],
+                        "customer_id": body["customer_id"],
+                        "body": body,
+                        "created_at": now_wall,
+                    },
                 )
 
 
@@ -225,11 +228,11 @@ class _Loaded:
         self.positions(wanted.positions)
         self.streams(wanted.streams)
 
-    def _select(self, query: Any) -> Any:
-        return self.conn.execute(query.with_for_update() if self.lock else query)
+    def _select(self, query: Any, params: dict[str, Any]) -> Any:
+        return self.conn.execute(sql.LOCKED[query] if self.lock else query, params)
 
     def saga(self, order_id: str) -> OrderSaga | None:
-        row = self._select(select(t.orders.c.saga).where(t.orders.c.order_id == order_id)).first()
+        row = self._select(sql.SAGA, {"order_id": order_id}).first()
         if row is None:
             self.sagas_before[order_id] = None
             self.placed_orders.add(order_id)  # an order with no row has no queue places either
@@ -245,11 +248,9 @@ class _Loaded:
         wanted = sorted(set(skus) - self.queue_skus)
         if not wanted:
             return
-        b = t.backorders
         found = []
         for start in range(0, len(wanted), 500):
-            query = select(b).where(b.c.sku.in_(wanted[start : start + 500]))
-            found += list(self._select(query.order_by(b.c.order_id, b.c.sku)))
+            found += list(self._select(sql.QUEUES, {"skus": wanted[start : start + 500]}))
         self.queue_skus.update(wanted)
         for row in found:
             self._place(row.sku, row.order_id, float(row.received_at))
@@ -262,8 +263,7 @@ class _Loaded:
         wanted = [oid for oid in order_ids if oid not in self.placed_orders]
         if not wanted:
             return
-        b = t.backorders
-        for row in self._select(select(b).where(b.c.order_id.in_(wanted))):
+        for row in self._select(sql.PLACES, {"order_ids": wanted}):
             self._place(row.sku, row.order_id, float(row.received_at))
         self.placed_orders.update(wanted)
 
@@ -276,10 +276,7 @@ class _Loaded:
             return
         self.numbers_checked.add((customer_id, number))
         row = self.conn.execute(
-            select(t.order_numbers.c.order_id).where(
-                t.order_numbers.c.customer_id == customer_id,
-                t.order_numbers.c.order_number == number,
-            )
+            sql.ORDER_NUMBER, {"customer_id": customer_id, "order_number": number}
         ).first()
         if row is not None:
             self.state.order_numbers[(customer_id, number)] = row.order_id
@@ -288,11 +285,7 @@ class _Loaded:
     def exposure(self, customer_id: str) -> None:
         if customer_id in self.exposure_before:
             return
-        row = self._select(
-            select(t.customer_exposure.c.open_value).where(
-                t.customer_exposure.c.customer_id == customer_id
-            )
-        ).first()
+        row = self._select(sql.EXPOSURE, {"customer_id": customer_id}).first()
         value = Decimal(row.open_value) if row is not None else None
         self.exposure_before[customer_id] = value
         if value is not None:
@@ -302,13 +295,12 @@ class _Loaded:
         wanted = sorted(set(keys) - self.positions_before.keys())
         if not wanted:
             return
-        p = t.inventory_positions
         found: dict[tuple[str, str], Any] = {}
         for node in sorted({n for n, _ in wanted}):
             skus = [s for n, s in wanted if n == node]
             for start in range(0, len(skus), 500):
-                query = select(p).where(p.c.node == node, p.c.sku.in_(skus[start : start + 500]))
-                for row in self._select(query.order_by(p.c.node, p.c.sku)):
+                chunk = {"node": node, "skus": skus[start : start + 500]}
+                for row in self._select(sql.POSITIONS, chunk):
                     found[(row.node, row.sku)] = row
         positions = dict(self.state.inventory.items())
         for key in wanted:
@@ -323,9 +315,7 @@ class _Loaded:
 
     def streams(self, subjects: Iterable[str]) -> None:
         for subject in sorted(set(subjects) - self.streams_before.keys()):
-            row = self._select(
-                select(t.event_streams.c.count).where(t.event_streams.c.subject == subject)
-            ).first()
+            row = self._select(sql.STREAM, {"subject": subject}).first()
             self.streams_before[subject] = row.count if row is not None else None
             if row is not None:
                 self.state.stream_counts[subject] = row.count
@@ -339,63 +329,58 @@ class _Loaded:
                 raise RuntimeError(f"the core created saga {order_id} it was not asked about")
             if before is None:
                 conn.execute(
-                    insert(t.orders).values(
-                        order_id=order_id,
-                        customer_id=saga.customer_id,
-                        order_number=saga.order_number,
-                        channel=saga.channel,
-                        state=saga.state.value,
-                        correlation_id=saga.correlation_id,
-                        saga=data,
-                        created_at=now_wall,
-                        updated_at=now_wall,
-                    )
+                    sql.INSERT_ORDER,
+                    {
+                        "order_id": order_id,
+                        "customer_id": saga.customer_id,
+                        "order_number": saga.order_number,
+                        "channel": saga.channel,
+                        "state": saga.state.value,
+                        "correlation_id": saga.correlation_id,
+                        "saga": data,
+                        "created_at": now_wall,
+                        "updated_at": now_wall,
+                    },
                 )
             elif before != data:
                 conn.execute(
-                    update(t.orders)
-                    .where(t.orders.c.order_id == order_id)
-                    .values(state=saga.state.value, saga=data, updated_at=now_wall)
+                    sql.UPDATE_ORDER,
+                    {
+                        "key_order_id": order_id,
+                        "new_state": saga.state.value,
+                        "new_saga": data,
+                        "now": now_wall,
+                    },
                 )
         for key, order_id in state.order_numbers.items():
             if key not in self.numbers_before:
                 conn.execute(
-                    insert(t.order_numbers).values(
-                        customer_id=key[0], order_number=key[1], order_id=order_id
-                    )
+                    sql.INSERT_ORDER_NUMBER,
+                    {"customer_id": key[0], "order_number": key[1], "order_id": order_id},
                 )
         for key, position in state.inventory.items():
             if key not in self.positions_before:
                 raise RuntimeError(f"the core touched stock position {key} it was not given")
             values = tuple(getattr(position, f) for f in POSITION_FIELDS)
             before_pos = self.positions_before[key]
-            row = dict(zip(POSITION_FIELDS, values, strict=True))
             if before_pos is None:
-                conn.execute(insert(t.inventory_positions).values(node=key[0], sku=key[1], **row))
+                row = dict(zip(POSITION_FIELDS, values, strict=True))
+                conn.execute(sql.INSERT_POSITION, {"node": key[0], "sku": key[1], **row})
             elif before_pos != values:
-                conn.execute(
-                    update(t.inventory_positions)
-                    .where(
-                        t.inventory_positions.c.node == key[0],
-                        t.inventory_positions.c.sku == key[1],
-                    )
-                    .values(**row)
-                )
+                row = dict(zip(NEW_POSITION_FIELDS, values, strict=True))
+                conn.execute(sql.UPDATE_POSITION, {"key_node": key[0], "key_sku": key[1], **row})
         for customer_id, value in state.exposure.items():
             if customer_id not in self.exposure_before:
                 raise RuntimeError(f"the core changed exposure of {customer_id} it was not given")
             before_value = self.exposure_before[customer_id]
             if before_value is None:
                 conn.execute(
-                    insert(t.customer_exposure).values(
-                        customer_id=customer_id, open_value=str(value)
-                    )
+                    sql.INSERT_EXPOSURE, {"customer_id": customer_id, "open_value": str(value)}
                 )
             elif before_value != value:
                 conn.execute(
-                    update(t.customer_exposure)
-                    .where(t.customer_exposure.c.customer_id == customer_id)
-                    .values(open_value=str(value))
+                    sql.UPDATE_EXPOSURE,
+                    {"key_customer_id": customer_id, "new_open_value": str(value)},
                 )
         self._write_queues()
         for subject, count in state.stream_counts.items():
@@ -403,23 +388,19 @@ class _Loaded:
             if subject not in self.streams_before:
                 raise RuntimeError(f"the core advanced stream {subject} it was not given")
             if before_count is None:
-                conn.execute(insert(t.event_streams).values(subject=subject, count=count))
+                conn.execute(sql.INSERT_STREAM, {"subject": subject, "count": count})
             elif before_count != count:
-                conn.execute(
-                    update(t.event_streams)
-                    .where(t.event_streams.c.subject == subject)
-                    .values(count=count)
-                )
+                conn.execute(sql.UPDATE_STREAM, {"key_subject": subject, "new_count": count})
 
     def _write_queues(self) -> None:
         waiting = self.state.waiting
         after = {(sku, oid) for sku, queue in waiting.items() for oid in queue}
-        b = t.backorders
         for sku, order_id in sorted(after - self.waiting_before):
             if sku not in self.queue_skus and order_id not in self.placed_orders:
                 raise RuntimeError(f"the core queued {order_id} for {sku}, which it was not given")
             self.conn.execute(
-                insert(b).values(sku=sku, order_id=order_id, received_at=waiting[sku][order_id])
+                sql.INSERT_BACKORDER,
+                {"sku": sku, "order_id": order_id, "received_at": waiting[sku][order_id]},
             )
         for sku, order_id in sorted(self.waiting_before - after):
-            self.conn.execute(delete(b).where(b.c.sku == sku, b.c.order_id == order_id))
+            self.conn.execute(sql.DELETE_BACKORDER, {"key_sku": sku, "key_order_id": order_id})

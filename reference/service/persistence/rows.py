@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 
 from reference.domain.events import Event
 from reference.hub import CallSystem, DeadLetter, ExpireBackorders, RetryCall, ScheduleTimer
-from reference.service.persistence import tables as t
+from reference.service.persistence import statements as sql
 from reference.service.persistence.codec import dump_call, dump_timer_message
 from reference.service.timebase import unix_time
 
@@ -101,14 +101,15 @@ class RowPorts:
 
     def dead_letter(self, letter: DeadLetter) -> None:
         self.conn.execute(
-            insert(t.dead_letters).values(
-                call_id=letter.call.call_id,
-                order_id=letter.call.order_id,
-                reason=letter.reason,
-                call=dump_call(letter.call),
-                correlation_id=letter.call.correlation_id,
-                created_at=self.now_wall,
-            )
+            sql.INSERT_DEAD_LETTER,
+            {
+                "call_id": letter.call.call_id,
+                "order_id": letter.call.order_id,
+                "reason": letter.reason,
+                "call": dump_call(letter.call),
+                "correlation_id": letter.call.correlation_id,
+                "created_at": self.now_wall,
+            },
         )
         log.warning("dead-lettered %s: %s", letter.call.call_id, letter.reason)
 
@@ -135,9 +136,7 @@ class RowPorts:
             "claimed_until": max(due_at, self.now_wall) + claim.lease if mine and claim else None,
             "created_at": self.now_wall,
         }
-        effect_id = self.conn.execute(insert(t.pending_effects).values(**row)).inserted_primary_key[
-            0
-        ]
+        effect_id = self.conn.execute(sql.INSERT_EFFECT, row).inserted_primary_key[0]
         if mine:
             self.claimed.append(Claimed(int(effect_id), effect))
 
@@ -151,7 +150,7 @@ class RowPorts:
             # skips a row that commits late.
             self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
         self.conn.execute(
-            insert(t.outbox),
+            sql.INSERT_OUTBOX,
             [
                 {
                     "event_id": e.id,
