@@ -160,9 +160,12 @@ class Measures:
         if at >= self.warm:
             self.count["suppressed"] += 1
 
-    def lost(self, at: float) -> None:
+    def lost(self, at: float, resend: bool = False) -> None:
+        """Every delivery of an order failed: it was placed all the same, and never arrived."""
         if at >= self.warm:
             self.count["lost"] += 1
+            if not resend:
+                self.count["orders_placed"] += 1
 
     def dropped(self, at: float) -> None:
         if at >= self.warm:

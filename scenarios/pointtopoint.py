@@ -129,7 +129,7 @@ class Intake:
         else:
             times = [now]
         if not times:
-            self.measures.lost(now)
+            self.measures.lost(now, placed.resend)
             return
         for k, when in enumerate(times):  # the ERP has no idempotency key: each is an order
             order_id = base_id if k == 0 else f"{base_id}-{k}"

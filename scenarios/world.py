@@ -201,7 +201,7 @@ class World:
         webhook = self.wiring.webhooks.get(channel)
         times = webhook.deliveries(now, self.webhook_rngs[channel]) if webhook else [now]
         if not times:
-            measures.lost(now)
+            measures.lost(now, placed.resend)
             return
         idempotent = self.spec.hub.idempotency
         for k, when in enumerate(times):

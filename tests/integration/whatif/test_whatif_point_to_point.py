@@ -77,6 +77,10 @@ def test_an_erp_outage_loses_point_to_point_orders_that_the_hub_parks_and_replay
     lost = runs(result, "point-to-point", "orders_lost")
     assert all(25 < n < 120 for n in lost), lost
     assert runs(result, "point-to-point-calm", "orders_lost") == [0.0, 0.0]
+    # a lost order was placed all the same: the customers sent as many in every variant
+    placed = runs(result, "hub", "orders_placed")
+    assert runs(result, "point-to-point", "orders_placed") == placed
+    assert runs(result, "point-to-point-calm", "orders_placed") == placed
     # the calls the outage failed: parked and replayed by the hub, dropped point to point
     assert runs(result, "hub", "calls_dropped") == [0.0, 0.0]
     assert min(runs(result, "point-to-point", "calls_dropped")) > 20
