@@ -34,7 +34,7 @@ class Trace:
     def placed(self, order_id: str, at: float, channel: str, duplicate: bool) -> None:
         self.log.append(("placed", order_id, duplicate))
 
-    def lost(self, at: float) -> None:
+    def lost(self, at: float, resend: bool = False) -> None:
         self.log.append(("lost", at))
 
     def submit(self, message: PlaceOrder) -> None:
