@@ -113,20 +113,8 @@ def from_validation(
         if item["type"] == "extra_forbidden":
             message = "no such field here"
             hint = did_you_mean(loc[-1], _fields_at(model, loc[:-1]))
-        elif item["type"] == "float_parsing" and isinstance(got, str):
-            hint = _in_seconds(got)
         problems.append(Problem(prefix + loc, dotted(loc), message, got, hint))
     return problems
-
-
-def _in_seconds(text: str) -> str:
-    """For a duration written where only seconds are read: the number to write instead."""
-    from scenarios.durations import seconds
-
-    try:
-        return f"this field takes seconds only: write {seconds(text):g}"
-    except ValueError:
-        return ""
 
 
 def _fields_at(model: Any, loc: Loc) -> list[str]:

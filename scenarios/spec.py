@@ -5,9 +5,8 @@ Theory of operation:
 - Every model forbids unknown keys, so a typo is an error that names its path and the nearest
   field (``hub.idempotent: no such field here (got False); did you mean 'idempotency'?``).
 - Durations are seconds, or a string with a unit, in every duration field of the spec, flows'
-  ``every`` included: ``"90s"``, ``"15m"``, ``"2h"``, ``"1d"`` (``scenarios.durations``). The
-  behaviour profiles under ``systems:`` (simulators.behavior) take seconds only; given ``"30m"``
-  there, the error says the seconds to write.
+  ``every`` and the behaviour profiles under ``systems:`` included: ``"90s"``, ``"15m"``,
+  ``"2h"``, ``"1d"`` (``simulators.behavior.durations``).
 - Rules of the whole scenario (the systems and faults the run knows, one system of record per
   data domain) live in ``scenarios.checks``; ``validate`` runs them on the base and on every
   variant, and every command loads through it, so every command refuses the same scenarios.

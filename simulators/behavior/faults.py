@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulators.behavior.durations import Duration, Instant, Positive
 from simulators.behavior.outcomes import OK, SERVER_ERROR, THROTTLED, TIMEOUT, OutcomeKind
 
 __all__ = ["Degradation", "ErrorRates", "FaultModel", "Window"]
@@ -24,8 +25,8 @@ class Window(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    start: float = Field(allow_inf_nan=False)
-    end: float = Field(allow_inf_nan=False)
+    start: Instant
+    end: Instant
 
     def __init__(self, start: float, end: float, **data: Any) -> None:
         super().__init__(start=start, end=end, **data)
@@ -57,8 +58,8 @@ class ErrorRates(BaseModel):
     server_error: float = _Rate
     timeout: float = _Rate
     throttle: float = _Rate
-    timeout_after: float = Field(default=30.0, gt=0, allow_inf_nan=False)
-    retry_after: float = Field(default=1.0, ge=0, allow_inf_nan=False)
+    timeout_after: Positive = 30.0
+    retry_after: Duration = 1.0
 
     @model_validator(mode="after")
     def _rates_sum_to_at_most_one(self) -> ErrorRates:

@@ -12,6 +12,8 @@ from typing import Annotated, Literal, Protocol
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from simulators.behavior.durations import Duration, Positive
+
 __all__ = [
     "EmpiricalLatency",
     "EmpiricalSpec",
@@ -110,7 +112,7 @@ class _Spec(BaseModel):
 
 class FixedSpec(_Spec):
     kind: Literal["fixed"] = "fixed"
-    seconds: float = Field(ge=0, allow_inf_nan=False)
+    seconds: Duration
 
     def build(self) -> FixedLatency:
         return FixedLatency(self.seconds)
@@ -118,8 +120,8 @@ class FixedSpec(_Spec):
 
 class UniformSpec(_Spec):
     kind: Literal["uniform"] = "uniform"
-    low: float = Field(ge=0, allow_inf_nan=False)
-    high: float = Field(ge=0, allow_inf_nan=False)
+    low: Duration
+    high: Duration
 
     @model_validator(mode="after")
     def _high_not_below_low(self) -> UniformSpec:
@@ -133,7 +135,7 @@ class UniformSpec(_Spec):
 
 class ExponentialSpec(_Spec):
     kind: Literal["exponential"] = "exponential"
-    mean: float = Field(gt=0, allow_inf_nan=False)
+    mean: Positive
 
     def build(self) -> ExponentialLatency:
         return ExponentialLatency(self.mean)
@@ -143,8 +145,8 @@ class LognormalSpec(_Spec):
     """Lognormal given by its median and 99th percentile, the numbers people actually know."""
 
     kind: Literal["lognormal"] = "lognormal"
-    median: float = Field(gt=0, allow_inf_nan=False)
-    p99: float = Field(gt=0, allow_inf_nan=False)
+    median: Positive
+    p99: Positive
 
     @model_validator(mode="after")
     def _p99_above_median(self) -> LognormalSpec:
@@ -161,7 +163,7 @@ class EmpiricalSpec(_Spec):
     """Observed latencies, resampled with replacement."""
 
     kind: Literal["empirical"] = "empirical"
-    samples: list[Annotated[float, Field(ge=0, allow_inf_nan=False)]] = Field(min_length=1)
+    samples: list[Duration] = Field(min_length=1)
 
     def build(self) -> EmpiricalLatency:
         return EmpiricalLatency(tuple(self.samples))

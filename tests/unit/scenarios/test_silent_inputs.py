@@ -162,10 +162,21 @@ def test_an_unknown_library_name_suggests_the_nearest(tmp_path: Path) -> None:
         load_spec("peak-seasn")
 
 
-def test_a_duration_where_only_seconds_are_read_says_the_seconds_to_write(tmp_path: Path) -> None:
-    text = OUTAGE + "systems:\n  erp:\n    errors:\n      timeout_after: 30m\n"
-    [problem] = refused(written(tmp_path, text))
-    assert problem.endswith(
-        "systems.erp.errors.timeout_after: Input should be a valid number, unable to parse "
-        "string as a number (got '30m'); this field takes seconds only: write 1800"
+def test_a_behaviour_profile_reads_durations_like_the_rest_of_the_scenario(tmp_path: Path) -> None:
+    profile = (
+        "systems:\n  erp:\n    latency: {kind: lognormal, median: 2s, p99: 1m}\n"
+        "    errors:\n      timeout_after: 30m\n"
+        "    outages:\n    - {start: 11h, end: 11h45m}\n"
     )
+    erp = load_spec(written(tmp_path, OUTAGE + profile)).systems["erp"]
+    assert (erp.latency.median, erp.latency.p99) == (2.0, 60.0)  # type: ignore[union-attr]
+    assert erp.errors.timeout_after == 1800.0
+    assert (erp.outages[0].start, erp.outages[0].end) == (39600.0, 42300.0)
+
+
+def test_a_duration_a_behaviour_profile_cannot_read_names_path_and_value(tmp_path: Path) -> None:
+    text = OUTAGE + "systems:\n  erp:\n    errors:\n      timeout_after: 30 minutes\n"
+    [problem] = refused(written(tmp_path, text))
+    assert "systems.erp.errors.timeout_after: " in problem
+    assert "a duration is seconds or a number with a unit s, m, h or d" in problem
+    assert "(got '30 minutes')" in problem
