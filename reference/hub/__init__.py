@@ -24,7 +24,7 @@ from reference.hub.effects import (
 )
 from reference.hub.orders import CancellationRefused
 from reference.hub.orders.credit_memos import CreditMemoRefused
-from reference.hub.orders.payments import PaymentRefused
+from reference.hub.orders.payments import InvoiceDocumentRefused, PaymentRefused
 from reference.hub.protocol import FailureKind, Operation, call_id
 from reference.hub.rejection import Rejection, RejectionCode
 from reference.hub.retry import RetryPolicy
@@ -55,6 +55,7 @@ __all__ = [
     "Hub",
     "HubConfig",
     "HubState",
+    "InvoiceDocumentRefused",
     "IssueCreditMemo",
     "LineRecord",
     "Message",

@@ -16,27 +16,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from reference.domain.errors import DomainError
 from reference.domain.events import EventType as E
 from reference.hub.effects import Decision, IssueCreditMemo
 from reference.hub.orders.calls import call
-from reference.hub.orders.payments import open_balance
+from reference.hub.orders.payments import InvoiceDocumentRefused, credited, open_balance
 from reference.hub.protocol import Operation
 from reference.hub.state import HubState, OrderSaga
 
 
-class CreditMemoRefused(DomainError):
-    """A credit memo the hub cannot apply; ``field`` is the request field at fault."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
-
-
-def credited(saga: OrderSaga, invoice_id: str) -> Decimal:
-    """What of the invoice credit memos have credited so far."""
-    return sum((a for inv, a in saga.credit_memos.values() if inv == invoice_id), Decimal(0))
+class CreditMemoRefused(InvoiceDocumentRefused):
+    """A credit memo the hub cannot apply."""
 
 
 def issue_credit_memo(

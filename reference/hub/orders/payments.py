@@ -19,8 +19,9 @@ from reference.hub.effects import ApplyPayment, Decision
 from reference.hub.state import HubState, OrderSaga
 
 
-class PaymentRefused(DomainError):
-    """A payment the hub cannot apply; ``field`` is the request field at fault."""
+class InvoiceDocumentRefused(DomainError):
+    """A document posted against an invoice (a payment, a credit memo) that the hub cannot
+    apply; ``field`` is the request field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
@@ -28,12 +29,20 @@ class PaymentRefused(DomainError):
         self.message = message
 
 
+class PaymentRefused(InvoiceDocumentRefused):
+    """A payment the hub cannot apply."""
+
+
+def credited(saga: OrderSaga, invoice_id: str) -> Decimal:
+    """What of the invoice credit memos have credited so far."""
+    return sum((a for inv, a in saga.credit_memos.values() if inv == invoice_id), Decimal(0))
+
+
 def open_balance(saga: OrderSaga, invoice_id: str) -> Decimal:
     """What of the invoice is still owed: its total less payments and credit memos (negative
     when a credit memo came after payment: the distributor owes the customer)."""
     paid = sum((a for inv, a in saga.payments.values() if inv == invoice_id), Decimal(0))
-    credit = sum((a for inv, a in saga.credit_memos.values() if inv == invoice_id), Decimal(0))
-    return saga.invoice_totals[invoice_id] - paid - credit
+    return saga.invoice_totals[invoice_id] - paid - credited(saga, invoice_id)
 
 
 def apply_payment(state: HubState, saga: OrderSaga, payment: ApplyPayment, now: float) -> Decision:

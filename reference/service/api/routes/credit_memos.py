@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
 from reference.api_v1 import CreditMemoCreate, CreditMemoPublic
-from reference.hub import CreditMemoRefused, CreditReason, IssueCreditMemo
+from reference.hub import CreditReason, IssueCreditMemo
 from reference.service.api import idempotent
 from reference.service.api.deps import (
     IDEMPOTENCY_KEY_DOC,
@@ -17,11 +18,13 @@ from reference.service.api.deps import (
     PrincipalDep,
     RuntimeDep,
 )
-from reference.service.api.problems import problem_body, responses
-from reference.service.persistence import queries
-from reference.service.runtime import in_thread
+from reference.service.api.invoices import InvoiceDocument
+from reference.service.api.problems import responses
 
 router = APIRouter(prefix="/v1/credit-memos", tags=["credit memos"])
+CREDIT_MEMO = InvoiceDocument(
+    "credit memo", "/v1/credit-memos", "credit_memo_id", "CreditMemoIssued"
+)
 
 
 @router.post(
@@ -46,36 +49,19 @@ async def issue_credit_memo(
     (an unknown invoice, another currency, more than the invoice)."""
 
     async def work(credit_memo_id: str) -> idempotent.Outcome:
-        invoice = await in_thread(queries.invoice, runtime.db, memo.invoice_id)
-        if invoice is None:
-            return _refused(credit_memo_id, "invoice_id", f"no posted invoice {memo.invoice_id!r}")
-        message = IssueCreditMemo(
-            str(invoice["order_id"]),
-            credit_memo_id,
-            memo.invoice_id,
-            CreditReason(memo.reason),
-            memo.amount,
-            memo.currency,
-            correlation_id,
-        )
-        try:
-            applied = await runtime.apply(message)
-        except CreditMemoRefused as refused:
-            return _refused(credit_memo_id, refused.field, refused.message)
-        event = next(e for e in applied.decision.events if e.type == "CreditMemoIssued")
-        return idempotent.Outcome(
-            201,
-            {
-                "credit_memo_id": credit_memo_id,
-                "invoice_id": memo.invoice_id,
-                "order_id": str(invoice["order_id"]),
-                "customer_id": str(invoice["customer_id"]),
-                "reason": memo.reason,
-                "amount": str(memo.amount),
-                "currency": memo.currency,
-                "open_balance": event.data["open_balance"],
-            },
-        )
+        def message(invoice: Mapping[str, Any]) -> IssueCreditMemo:
+            return IssueCreditMemo(
+                str(invoice["order_id"]),
+                credit_memo_id,
+                memo.invoice_id,
+                CreditReason(memo.reason),
+                memo.amount,
+                memo.currency,
+                correlation_id,
+            )
+
+        echoed = {"reason": memo.reason, "amount": str(memo.amount), "currency": memo.currency}
+        return await CREDIT_MEMO.post(runtime, credit_memo_id, memo.invoice_id, message, echoed)
 
     return await idempotent.run(
         runtime,
@@ -86,16 +72,3 @@ async def issue_credit_memo(
         f"CM-{uuid.uuid4().hex[:12]}",
         work,
     )
-
-
-def _refused(credit_memo_id: str, field: str, message: str) -> idempotent.Outcome:
-    """A refusal is an answer, stored under its key like a success: a retry gets it again."""
-    body = problem_body(
-        422,
-        f"The credit memo was refused: {field}: {message}",
-        "/v1/credit-memos",
-        kind="credit-memo-refused",
-        errors=[(field, message)],
-        credit_memo_id=credit_memo_id,
-    )
-    return idempotent.Outcome(422, body)
