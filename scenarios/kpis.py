@@ -24,6 +24,7 @@ WORKERS = "systems.{kind}.workers is set: without workers nothing queues there"
 _SYSTEM_NAMES = {"erp": "the ERP", "wms": "a WMS node", "tms": "the TMS", "finance": "finance"}
 LARGE = "the scenario places a large order (demand.large_orders)"
 ERP_OWNS = "the ERP owns orders (hub.order_ownership: erp)"
+PAYS = "the scenario simulates customer payments (a payments: section)"
 
 CATALOG: list[Kpi] = [
     Kpi("orders_placed", "orders", "neither", "Distinct orders customers placed after warm-up."),
@@ -229,6 +230,41 @@ CATALOG: list[Kpi] = [
         "Accepted orders waiting for ERP commitment, 95th percentile over the samples.",
         needs="erp",
         when=ERP_OWNS,
+    ),
+    Kpi(
+        "days_sales_outstanding",
+        "days",
+        "lower",
+        "Days sales outstanding: days from an invoice posted to the payments on it applied, "
+        "mean weighted by amount over the run's credit sales net of credit memos (what is "
+        "still open when collections end counts as collected then). In a steady state it is "
+        "the standard receivables / credit sales x days (scenarios/receivables.py).",
+        when=PAYS,
+    ),
+    Kpi(
+        "unapplied_cash",
+        "USD",
+        "lower",
+        "Cash received without a usable remittance reference and not yet applied: the balance "
+        "a day like the run's carries on average, sum(amount x time unapplied) / arrival "
+        "window (Little's law).",
+        when=PAYS,
+    ),
+    Kpi(
+        "unapplied_days_mean",
+        "days",
+        "lower",
+        "Days a payment that arrived without a usable remittance reference waited to be "
+        "matched and applied, mean.",
+        when=PAYS + " and payments arrive unmatched (payments.unmatched_share > 0)",
+    ),
+    Kpi(
+        "credit_memos",
+        "documents",
+        "lower",
+        "Credit memos the ERP raised against the run's invoices (CreditMemoIssued): short "
+        "shipments the customers claimed.",
+        when=PAYS,
     ),
     *[
         kpi

@@ -12,6 +12,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from reference.hub.state import OrderOwnership, Sourcing
 from scenarios.durations import Duration, Positive
+from simulators.behavior.latency import (
+    ExponentialSpec,
+    LatencySpec,
+    LognormalSpec,
+    UniformSpec,
+)
 from simulators.behavior.webhook import WebhookDelivery
 
 CHANNEL_NAMES = ("web", "marketplace", "edi", "sales_rep")
@@ -156,3 +162,24 @@ class Fault(_Spec):
         if not self.end > self.start:
             raise ValueError(f"end(={self.end}) must be after start(={self.start})")
         return self
+
+
+class PaymentsSpec(_Spec):
+    """Customers paying their invoices, and the ERP's credit memos for what arrived short.
+
+    Every posted invoice draws, from the run seed, when its customer pays: ``days_to_pay``
+    after the invoice is posted. A share ``unmatched_share`` of payments arrive without a
+    remittance reference anyone can use: that cash is in the bank, unapplied, until someone
+    matches it ``matching_delay`` later; the rest is applied the moment it arrives. A share
+    ``short_receipt_rate`` of invoices are claimed short (one unit of one line never arrived,
+    reported ``claim_delay`` after the invoice): the ERP raises a short-shipment credit memo
+    and the customer pays the invoice less it, once the memo is issued. After the order day the
+    run goes on with nothing but collections until the last payment is applied."""
+
+    days_to_pay: LatencySpec = LognormalSpec(median=30 * 86400.0, p99=75 * 86400.0)
+    """Invoice posted until the customer's payment arrives; the default (median 30 days, p99
+    75 days) has a mean of 32.4 days: net-30 terms, some customers late."""
+    unmatched_share: Rate = 0.05
+    matching_delay: LatencySpec = ExponentialSpec(mean=3 * 86400.0)
+    short_receipt_rate: Rate = 0.01
+    claim_delay: LatencySpec = UniformSpec(low=86400.0, high=5 * 86400.0)

@@ -45,6 +45,7 @@ from scenarios.sections import (
     Fault,
     HubPolicy,
     InventoryPolicy,
+    PaymentsSpec,
     _Spec,
 )
 from scenarios.topology import TopologySpec
@@ -77,6 +78,10 @@ class ScenarioSpec(_Spec):
     ``wms`` (every node) or ``wms:<node>``."""
     channels: ChannelsSpec = ChannelsSpec()
     faults: list[Fault] = []
+    payments: PaymentsSpec | None = None
+    """Customer payments and credit memos after invoicing, measured as days sales outstanding
+    and unapplied cash; absent (the default), the run ends with the order day and those KPIs
+    are n/a."""
     warm_up: Duration = 0.0
     horizon: Positive = 86400.0
     drain: Duration = 12 * 3600.0

@@ -35,7 +35,10 @@ from reference.hub import (
     PlaceOrder,
     ReplayDeadLetter,
 )
+from reference.hub.orders.payments import open_balance
+from scenarios import receivables
 from scenarios.building import UNITS_PER_LINE, build_hub, build_systems, rare_collections
+from scenarios.collections import Collections
 from scenarios.feeds import FEED, InventoryFeed
 from scenarios.measures import Measures
 from scenarios.pointtopoint import Intake, dead_letter_queue, point_to_point
@@ -126,6 +129,16 @@ class World:
         self.feed = InventoryFeed(env, wiring.behavior(FEED), self.nodes, seed, self.driver.submit)
         self.orders_sent = 0  # by customers, resends included: the demand the day drew
         self.lines_placed = 0
+        self.receivables: receivables.Receivables | None = None
+        self.collections: Collections | None = None
+        if spec.payments is not None:
+            placed_at, warm = self.measures.placed_at, spec.warm_up
+            self.receivables = receivables.Receivables(
+                lambda order_id: placed_at.get(order_id, -1.0) >= warm, spec.horizon
+            )
+            self.collections = Collections(
+                spec.payments, seed, self.erp, self.ports, self.receivables
+            )
 
     # --- running ---------------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -157,13 +170,23 @@ class World:
         result = self.measures.result(
             self.variant, self.replication, self.counter.retries, self.erp, len(self.parked)
         )
+        result.kpis.update(self._collect_payments())
         result.wall_seconds = time.perf_counter() - started
         return result
+
+    def _collect_payments(self) -> dict[str, float]:
+        """After the order day, nothing but collections until the last payment is applied
+        (scenarios.collections): the day's routines have stopped, what was in flight goes on."""
+        if self.collections is None or self.receivables is None:
+            return receivables.unmeasured()
+        with rare_collections():
+            self.collections.collect()
+        return self.receivables.kpis(self.env.now)
 
     def _every(self, interval: float, action: object, first: float | None = None) -> None:
         def loop():  # type: ignore[no-untyped-def]
             yield self.env.timeout(interval if first is None else first)
-            while True:
+            while self.env.now < self.end:  # the day's routines stop with it (collections)
                 action()  # type: ignore[operator]
                 yield self.env.timeout(interval)
 
@@ -251,6 +274,8 @@ class World:
         env, wms = self.env, self.wms[node]
         while True:
             yield env.timeout(changes.gap())
+            if env.now >= self.end:
+                return  # the day's routines stop with it
             change = changes.draw()
             delta = -change.quantity if change.kind is MovementKind.SHIPMENT else change.quantity
             applied = wms.move(change.sku, delta, sale=change.kind is MovementKind.SHIPMENT)
@@ -264,6 +289,8 @@ class World:
         buyers = {n: Replenisher(policy.reorder_point, policy.order_up_to) for n in self.nodes}
         while True:
             yield self.env.timeout(policy.review_every)
+            if self.env.now >= self.end:
+                return
             for node in self.nodes:
                 for sku, quantity in buyers[node].review(self.wms[node]):
                     timeout = self.env.timeout(policy.lead_time)
@@ -292,9 +319,22 @@ class World:
 
     # --- hub outputs -----------------------------------------------------------------------
     def _on_event(self, event: Event) -> None:
-        self.measures.on_event(event, self.env.now)
+        now = self.env.now
+        self.measures.on_event(event, now)
+        if self.collections is not None and self.receivables is not None:
+            self.receivables.on_event(event, now)
+            self.collections.on_event(event, now)
+            if event.type in _TERMINAL and not self._paid(event.subject):
+                return  # kept until it is paid: OrderPaid retires it
+            if event.type is E.ORDER_PAID:
+                self.retiring.append((now + self.spec.hub.saga_retention, event.subject))
+                return
         if event.type in _TERMINAL:
-            self.retiring.append((self.env.now + self.spec.hub.saga_retention, event.subject))
+            self.retiring.append((now + self.spec.hub.saga_retention, event.subject))
+
+    def _paid(self, order_id: str) -> bool:
+        saga = self.hub.state.orders[order_id]
+        return all(open_balance(saga, invoice) <= 0 for invoice in saga.invoice_totals)
 
     def _dead_letter(self, letter: DeadLetter) -> None:
         if self.parks:

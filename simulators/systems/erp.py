@@ -39,6 +39,7 @@ class Erp:
     sales_orders: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     invoices: dict[str, dict[str, Any]] = field(default_factory=dict)
     cancelled: set[str] = field(default_factory=set)
+    credit_memos: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def handle(self, operation: str, payload: Mapping[str, Any]) -> dict[str, Any]:
         if operation == Operation.CHECK_ORDER:
@@ -123,3 +124,31 @@ class Erp:
         }
         self.invoices[invoice_id] = invoice
         return invoice
+
+    def credit_short_receipt(self, invoice_id: str, line_no: int, missing: int) -> dict[str, Any]:
+        """The customer received ``missing`` units fewer of an invoiced line than the invoice
+        bills: a short-shipment credit memo for them at the line's price, with tax at the
+        customer's rate, as ``post_invoice`` computed it. One memo per invoice and line."""
+        invoice = self.invoices[invoice_id]
+        line = next(ln for ln in invoice["lines"] if int(ln["line_no"]) == line_no)
+        if not 0 < missing <= int(line["quantity"]):
+            raise ValueError(
+                f"missing(={missing}) must be between 1 and the {line['quantity']} units "
+                f"invoiced on line {line_no} of {invoice_id}"
+            )
+        memo_id = f"CM-{invoice_id}-{line_no}"
+        if memo_id in self.credit_memos:
+            return self.credit_memos[memo_id]
+        customer = self.customers[str(invoice["customer_id"])]
+        currency = str(invoice["currency"])
+        net = Decimal(line["unit_price"]) * missing
+        _, _, amount = invoice_amounts(net, customer.tax_rate, currency)
+        memo = {
+            "credit_memo_id": memo_id,
+            "invoice_id": invoice_id,
+            "order_id": str(invoice["order_id"]),
+            "amount": str(min(amount, Decimal(invoice["total"]))),
+            "currency": currency,
+        }
+        self.credit_memos[memo_id] = memo
+        return memo
