@@ -11,6 +11,9 @@ Both place the same orders at the same moments. Because the service path runs on
 with its transactions inline, every answer lands at the same instant in both, in the same order,
 so the core must decide the same things. Timestamps are left out of the comparison; every
 order's business events, in order, must match.
+
+The compared demand is orders only: customer payments and credit memos (a scenario's
+``payments:`` section, scenarios/collections.py) are the what-if engine's and are not placed here.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.slow
 #: scenario -> demand scale for the quick look (``crossdock simulate --scale``)
 QUICK = {
     "baseline-day": 0.05,
+    "cash-application": 0.2,
     "edi-partner-onboarding": 0.05,
     "erp-outage-at-peak": 0.05,
     "integration-patterns": 0.2,

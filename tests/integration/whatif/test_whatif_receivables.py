@@ -111,3 +111,12 @@ def test_a_short_shipment_claim_is_credited_in_the_hub_and_the_ledger() -> None:
         assert ar == Decimal(memo.data["amount"])
     assert run.kpis["credit_memos"] <= len(memos)  # warm-up orders' memos are not counted
     assert not math.isnan(run.kpis["days_sales_outstanding"])
+
+
+def test_a_run_with_payments_is_the_same_run_again() -> None:
+    spec = shrunk("baseline-day", {**SMALL, "payments": payments(0.3, 0.1)})
+    first, again = (World(spec, "baseline", 1, run_seed(spec.seed, 1)).run() for _ in range(2))
+    assert {k: v for k, v in first.kpis.items() if not math.isnan(v)} == {
+        k: v for k, v in again.kpis.items() if not math.isnan(v)
+    }
+    assert first.kpis["unapplied_cash"] > 0
