@@ -333,8 +333,8 @@ class World:
             self.retiring.append((now + self.spec.hub.saga_retention, event.subject))
 
     def _paid(self, order_id: str) -> bool:
-        saga = self.hub.state.orders[order_id]
-        return all(open_balance(saga, invoice) <= 0 for invoice in saga.invoice_totals)
+        saga = self.hub.state.orders.get(order_id)
+        return saga is None or all(open_balance(saga, inv) <= 0 for inv in saga.invoice_totals)
 
     def _dead_letter(self, letter: DeadLetter) -> None:
         if self.parks:

@@ -12,6 +12,7 @@ import pytest
 
 from reference.domain.events import Event
 from reference.domain.ledger import AR_CONTROL
+from scenarios.receivables import KPIS as RECEIVABLES
 from scenarios.runner import run_seed
 from scenarios.spec import Variant
 from scenarios.world import World
@@ -120,3 +121,24 @@ def test_a_run_with_payments_is_the_same_run_again() -> None:
         k: v for k, v in again.kpis.items() if not math.isnan(v)
     }
     assert first.kpis["unapplied_cash"] > 0
+
+
+def order_day(extra: dict[str, object]) -> dict[str, float]:
+    over = {"demand.orders_per_day": 1500, "horizon": "12h", "drain": "6h", **extra}
+    spec = shrunk("baseline-day", over, variants=[])
+    return World(spec, "baseline", 0, run_seed(spec.seed, 0)).run().kpis
+
+
+def test_payments_due_after_the_day_leave_the_order_day_as_it_was() -> None:
+    without, paid = order_day({}), order_day({"payments": {}})  # net-30 defaults
+    day = [k for k in without if k not in RECEIVABLES]
+    assert [without[k] for k in day] == pytest.approx(
+        [paid[k] for k in day], nan_ok=True, rel=0, abs=0
+    )
+    assert 25 < paid["days_sales_outstanding"] < 40
+
+
+def test_payments_within_the_day_release_credit_and_customers_are_accepted_again() -> None:
+    fast = {"days_to_pay": {"kind": "exponential", "mean": "2h"}, "short_receipt_rate": 0}
+    without, paid = order_day({}), order_day({"payments": fast})
+    assert paid["order_acceptance_rate"] > without["order_acceptance_rate"]
