@@ -88,7 +88,7 @@ def create_app(
         app.state.db, app.state.runtime = db, runtime
         stop = asyncio.Event()
         tasks = [
-            asyncio.create_task(run_relay(db, bus, runtime.waker(), stop, 1.0)),
+            asyncio.create_task(run_relay(db, bus, runtime.waker("events"), stop, 1.0)),
             asyncio.create_task(expire_keys(db, settings.idempotency_retention, stop)),
         ]
         if settings.run_worker:

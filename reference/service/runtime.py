@@ -24,20 +24,17 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from functools import partial
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 import anyio
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
-from reference.domain.lifecycle import State
-from reference.domain.model import Order
 from reference.hub import (
     CallSystem,
     CancelOrder,
     FailureKind,
     HubConfig,
     Message,
-    PlaceOrder,
     ScheduleTimer,
     SystemCallFailed,
 )
@@ -46,7 +43,7 @@ from reference.service.persistence import effects
 from reference.service.persistence import tables as t
 from reference.service.persistence.codec import load_call, load_timer_message
 from reference.service.persistence.database import Database
-from reference.service.persistence.hubstore import Applied, HubStore
+from reference.service.persistence.hubstore import Alongside, Applied, HubStore
 from reference.service.persistence.rows import Claim, Claimed
 from reference.service.ports import SystemsPort, at_once
 from reference.service.settings import Settings
@@ -55,6 +52,8 @@ from reference.service.timebase import core_time, wall
 log = logging.getLogger("crossdock.service.worker")
 
 Offload = Callable[..., Awaitable[Any]]
+Work = Literal["events", "effects"]
+T = TypeVar("T")
 
 
 async def in_thread(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -90,7 +89,10 @@ class HubRuntime:
         self.call_budget = max(0.5, settings.effect_lease * 0.8) if bound_calls else None
         self.owner = settings.instance_id
         self.claim = Claim(self.owner, settings.effect_lease)
-        self._wakers: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = []
+        self._wakers: dict[Work, list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]] = {
+            "events": [],
+            "effects": [],
+        }
         self.store = HubStore(
             db, config, on_commit=self._wake, clock=clock, answer=at_once(systems)
         )
@@ -98,42 +100,53 @@ class HubRuntime:
         self._watched: dict[str, asyncio.Event] = {}
 
     # -- waking the loops after a commit (called from worker threads) -----------------------
-    def waker(self) -> asyncio.Event:
+    def waker(self, work: Work) -> asyncio.Event:
+        """An event set after each commit that leaves ``work``: outbox rows ("events") or
+        effect rows no process leased ("effects")."""
         event = asyncio.Event()
-        self._wakers.append((asyncio.get_running_loop(), event))
+        self._wakers[work].append((asyncio.get_running_loop(), event))
         return event
 
-    def _wake(self) -> None:
-        for loop, event in self._wakers:
-            if not loop.is_closed():
-                loop.call_soon_threadsafe(event.set)
+    def _wake(self, applied: Applied) -> None:
+        left: tuple[tuple[Work, int], ...] = (
+            ("events", applied.published),
+            ("effects", applied.unclaimed),
+        )
+        for work, count in left:
+            if count:
+                for loop, event in self._wakers[work]:
+                    if not loop.is_closed():
+                        loop.call_soon_threadsafe(event.set)
 
     # -- commands ------------------------------------------------------------------------------
     async def apply(self, message: Message, *, done_effect: int | None = None) -> Applied:
         """Decide and commit ``message``, then start the effects this process leased."""
-        applied: Applied = await self.offload(
-            self.store.apply, message, done_effect=done_effect, claim=self.claim
-        )
+        work = self.store.transaction(message, done_effect=done_effect, claim=self.claim)
+        applied: Applied = await self._write(work)
+        self.store.committed(applied)
+        self._started(applied)
+        return applied
+
+    async def apply_alongside(self, alongside: Alongside) -> Applied | None:
+        """``apply`` the message ``alongside`` gives, in one transaction with what it writes."""
+        work = self.store.transaction_alongside(alongside, claim=self.claim)
+        applied: Applied | None = await self._write(work)
+        if applied is not None:
+            self.store.committed(applied)
+            self._started(applied)
+        return applied
+
+    async def _write(self, work: Callable[[Connection], T]) -> T:
+        if self.offload is in_thread:  # the wall clock: no thread waits on the writer
+            return await self.db.write_async(work)
+        return await self.offload(self.db.write, work)  # type: ignore[no-any-return]
+
+    def _started(self, applied: Applied) -> None:
         self.start(applied.claimed)
         for order_id in applied.sagas:
             watched = self._watched.get(order_id)
             if watched is not None:
                 watched.set()
-        return applied
-
-    async def place(
-        self, order: Order, order_id: str, correlation_id: str
-    ) -> dict[str, Any] | None:
-        """Place the order and see ERP validation through, within the order deadline.
-
-        Returns the saga as stored; it is still ``received`` if ERP did not answer in time (the
-        call and its retries go on; a retry of the request picks the result up).
-        """
-        return await self._settle(
-            order_id,
-            PlaceOrder(order, order_id, correlation_id),
-            lambda saga: saga["state"] == State.RECEIVED.value,
-        )
 
     async def cancel(self, order_id: str, reason: str) -> dict[str, Any] | None:
         """Cancel the order and, when its cancel went to the ERP first, see the ERP's answer
@@ -149,10 +162,23 @@ class HubRuntime:
         self, order_id: str, message: Message, waiting: Callable[[dict[str, Any]], bool]
     ) -> dict[str, Any] | None:
         """Apply ``message``, then wait while ``waiting(saga)`` holds, up to the deadline."""
+        applied = await self.apply(message)
+        return await self.wait(order_id, applied.sagas.get(order_id), waiting)
+
+    async def wait(
+        self,
+        order_id: str,
+        saga: dict[str, Any] | None,
+        waiting: Callable[[dict[str, Any]], bool],
+    ) -> dict[str, Any] | None:
+        """Wait while ``waiting(saga)`` holds, up to the order deadline; the saga as stored.
+
+        Called right after the commit that left ``saga`` so: answers are applied on this loop,
+        so none can land between that commit and the watch set here."""
+        if saga is None or not waiting(saga):
+            return saga
         changed = self._watched[order_id] = asyncio.Event()
         try:
-            applied = await self.apply(message)
-            saga = applied.sagas.get(order_id)
             loop = asyncio.get_running_loop()
             deadline = loop.time() + self.settings.order_deadline
             while saga is not None and waiting(saga):
@@ -238,7 +264,7 @@ class HubRuntime:
             await self.offload(effects.postpone, self.db, row.id, self.owner, delay)
 
     async def run_worker(self, stop: asyncio.Event) -> None:
-        wake = self.waker()
+        wake = self.waker("effects")
         owner = self.owner
         while not stop.is_set():
             free = self.settings.worker_concurrency - len(self._tasks)

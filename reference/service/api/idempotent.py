@@ -20,11 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Response
+from sqlalchemy import Connection
 
 from reference.domain.idempotency import Verdict, fingerprint
+from reference.hub import Message
 from reference.service.api.deps import Principal, key_problem
 from reference.service.api.problems import MEDIA_TYPE, ProblemError
 from reference.service.persistence import idempotency as records
+from reference.service.persistence.hubstore import Applied
 from reference.service.runtime import HubRuntime, in_thread
 
 REPLAYED = "Idempotent-Replayed"
@@ -43,6 +46,48 @@ def _response(status: int, text: str, replayed: bool) -> Response:
     return Response(text, status_code=status, media_type=media, headers=headers)
 
 
+@dataclass(frozen=True)
+class Decide:
+    """Work that is one message to the hub: ``message(resource_id)``, answered by
+    ``answer(resource_id, saga)`` once the decision settles it (None while it does not)."""
+
+    message: Callable[[str], Message]
+    answer: Callable[[str, dict[str, Any] | None], Outcome | None]
+
+
+class _KeyedDecision:
+    """The key taken, the message decided and, if that settles it, the answer stored: one
+    transaction (reference.service.persistence.hubstore.Alongside)."""
+
+    def __init__(self, request: records.KeyedRequest, decide: Decide) -> None:
+        self.request = request
+        self.decide = decide
+        self.ticket = records.Ticket(Verdict.IN_FLIGHT, request.resource_id)
+        self.saga: dict[str, Any] | None = None
+        self.stored: tuple[int, str, str] | None = None  # status, stored body, our body
+
+    def before(self, conn: Connection) -> Message | None:
+        self.ticket, self.stored = records.take(conn, self.request), None
+        if self.ticket.verdict is not Verdict.PROCEED:
+            return None
+        return self.decide.message(self.ticket.resource_id)
+
+    def after(self, conn: Connection, applied: Applied) -> None:
+        resource_id = self.ticket.resource_id
+        self.saga = applied.sagas.get(resource_id)
+        outcome = self.decide.answer(resource_id, self.saga)
+        if outcome is None or not outcome.store:
+            return
+        text = _dumps(outcome.body)
+        r = self.request
+        status, stored = records.store(conn, r.scope, r.key, r.owner, outcome.status, text)
+        self.stored = status, stored, text
+
+
+def _dumps(body: dict[str, Any]) -> str:
+    return json.dumps(body, separators=(",", ":"), sort_keys=True)
+
+
 async def run(
     runtime: HubRuntime,
     principal: Principal,
@@ -51,20 +96,53 @@ async def run(
     request: Mapping[str, Any],
     resource_id: str,
     work: Callable[[str], Awaitable[Outcome]],
+    *,
+    decide: Decide | None = None,
 ) -> Response:
-    scope = f"{principal.scope}|{operation}"
-    owner = f"{runtime.settings.instance_id}:{uuid.uuid4().hex[:8]}"
-    ticket = await in_thread(
-        records.claim,
-        runtime.db,
-        scope,
+    """Answer a keyed request: ``work(resource_id)`` does it, once per key.
+
+    With ``decide``, the key is taken, the message decided and, when the decision settles the
+    request (systems that answer at once), the answer stored, all in one transaction; ``work``
+    then runs only when the request is still waiting after that commit.
+    """
+    keyed = records.KeyedRequest(
+        f"{principal.scope}|{operation}",
         key,
         fingerprint(request),
         resource_id,
-        owner,
+        f"{runtime.settings.instance_id}:{uuid.uuid4().hex[:8]}",
         runtime.settings.idempotency_lease,
     )
-    verdict = ticket.verdict
+    if decide is None:
+        ticket = await in_thread(records.claim, runtime.db, keyed)
+    else:
+        decision = _KeyedDecision(keyed, decide)
+        await runtime.apply_alongside(decision)
+        ticket = decision.ticket
+        if decision.stored is not None:
+            status, stored, text = decision.stored
+            return _response(status, stored, replayed=stored != text)
+    _refuse(ticket.verdict, operation)
+    if ticket.verdict is Verdict.REPLAY:
+        return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
+    scope, owner = keyed.scope, keyed.owner
+    try:
+        outcome = await work(ticket.resource_id)
+    except BaseException:
+        await in_thread(records.release, runtime.db, scope, key, owner)
+        raise
+    text = _dumps(outcome.body)
+    if not outcome.store:
+        await in_thread(records.release, runtime.db, scope, key, owner)
+        return _response(outcome.status, text, replayed=False)
+    status, stored = await in_thread(
+        records.complete, runtime.db, scope, key, owner, outcome.status, text
+    )
+    return _response(status, stored, replayed=stored != text)
+
+
+def _refuse(verdict: Verdict, operation: str) -> None:
+    """Raise the problem for a verdict that does not let this request do the work."""
     problem = key_problem(verdict, operation)  # the route's dependency refused these already
     if problem is not None:
         raise problem
@@ -84,18 +162,3 @@ async def run(
             errors=[("Idempotency-Key", "in flight")],
             headers={"Retry-After": "1"},
         )
-    if verdict is Verdict.REPLAY:
-        return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
-    try:
-        outcome = await work(ticket.resource_id)
-    except BaseException:
-        await in_thread(records.release, runtime.db, scope, key, owner)
-        raise
-    text = json.dumps(outcome.body, separators=(",", ":"), sort_keys=True)
-    if not outcome.store:
-        await in_thread(records.release, runtime.db, scope, key, owner)
-        return _response(outcome.status, text, replayed=False)
-    status, stored = await in_thread(
-        records.complete, runtime.db, scope, key, owner, outcome.status, text
-    )
-    return _response(status, stored, replayed=stored != text)

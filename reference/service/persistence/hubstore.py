@@ -28,7 +28,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 
@@ -61,6 +61,16 @@ POSITION_FIELDS = ("on_hand", "allocated", "quarantined", "safety_stock", "in_tr
 NEW_POSITION_FIELDS = tuple(f"new_{f}" for f in POSITION_FIELDS)
 
 
+class Alongside(Protocol):
+    """Work that commits, or rolls back, with one message's decision."""
+
+    def before(self, conn: Connection) -> Message | None:
+        """Write what must precede the decision; return the message to decide, or None."""
+
+    def after(self, conn: Connection, applied: Applied) -> None:
+        """Write what follows from the decision, before commit."""
+
+
 @dataclass
 class Applied:
     """What one message led to, as committed, and the effects this process leased to perform."""
@@ -68,6 +78,8 @@ class Applied:
     decision: Decision
     sagas: dict[str, dict[str, Any]] = field(default_factory=dict)
     claimed: list[Claimed] = field(default_factory=list)
+    published: int = 0  # events into the outbox: the relay has work
+    unclaimed: int = 0  # effect rows nobody leased: the worker has work
 
 
 class HubStore:
@@ -79,7 +91,7 @@ class HubStore:
         self,
         db: Database,
         config: HubConfig,
-        on_commit: Callable[[], None] | None = None,
+        on_commit: Callable[[Applied], None] | None = None,
         clock: Callable[[], float] = lambda: core_time(wall()),
         answer: Answer | None = None,
     ) -> None:
@@ -92,10 +104,45 @@ class HubStore:
     def apply(
         self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
     ) -> Applied:
-        applied = self.db.write(lambda conn: self._apply(conn, message, done_effect, claim))
-        if self.on_commit is not None:
-            self.on_commit()
+        applied = self.db.write(self.transaction(message, done_effect=done_effect, claim=claim))
+        self.committed(applied)
         return applied
+
+    def apply_alongside(
+        self, alongside: Alongside, *, claim: Claim | None = None
+    ) -> Applied | None:
+        applied = self.db.write(self.transaction_alongside(alongside, claim=claim))
+        if applied is not None:
+            self.committed(applied)
+        return applied
+
+    def transaction(
+        self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
+    ) -> Callable[[Connection], Applied]:
+        """The work of ``apply``, for a caller that runs the transaction itself (and then
+        calls ``committed``)."""
+        return lambda conn: self._apply(conn, message, done_effect, claim)
+
+    def transaction_alongside(
+        self, alongside: Alongside, *, claim: Claim | None = None
+    ) -> Callable[[Connection], Applied | None]:
+        """The message ``alongside.before`` returns, decided in one transaction with whatever
+        ``before`` and ``after`` write (an Idempotency-Key taken and its answer stored, say).
+        ``before`` may return None: nothing is decided, and the work returns None."""
+
+        def work(conn: Connection) -> Applied | None:
+            message = alongside.before(conn)
+            if message is None:
+                return None
+            applied = self._apply(conn, message, None, claim)
+            alongside.after(conn, applied)
+            return applied
+
+        return work
+
+    def committed(self, applied: Applied) -> None:
+        if self.on_commit is not None:
+            self.on_commit(applied)
 
     # -- the transaction ---------------------------------------------------------------------
     def _apply(
@@ -123,7 +170,9 @@ class HubStore:
             decided += 1
         loaded.write_back(now_wall)
         rows.flush()
-        applied = Applied(decision, claimed=rows.claimed)
+        applied = Applied(
+            decision, claimed=rows.claimed, published=len(rows.events), unclaimed=rows.unclaimed
+        )
         if done_effect is not None:
             conn.execute(sql.DELETE_EFFECT, {"key_id": done_effect})
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}

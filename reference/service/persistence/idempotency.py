@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reference.domain.idempotency import IdempotencyRecord, Verdict, judge
@@ -59,87 +59,112 @@ def _insert_new_key(dialect: str) -> Any:
     return new.returning(k.c.key)
 
 
-def claim(
-    db: Database,
-    scope: str,
-    key: str | None,
-    fingerprint: str,
-    resource_id: str,
-    owner: str,
-    lease: float,
-) -> Ticket:
-    """Own ``key`` for this request, or learn what to answer instead."""
-    verdict = judge(key, fingerprint, None)
+# Built once, so each use is a compiled-cache hit (see statements.py).
+_k = t.idempotency_keys
+_NEW_KEY = {dialect: _insert_new_key(dialect) for dialect in ("postgresql", "sqlite")}
+_RECORD = select(_k).where(_k.c.scope == bindparam("key_scope"), _k.c.key == bindparam("key_key"))
+_THIS_KEY_IN_FLIGHT = (
+    (_k.c.scope == bindparam("key_scope")) & (_k.c.key == bindparam("key_key"))
+) & (_k.c.status == IN_FLIGHT)
+_TAKE_OVER = (
+    update(_k)
+    .where(_THIS_KEY_IN_FLIGHT, _k.c.owner == bindparam("old_owner"))
+    .values(owner=bindparam("new_owner"), locked_until=bindparam("until"))
+)
+_COMPLETE = (
+    update(_k)
+    .where(_THIS_KEY_IN_FLIGHT)
+    .values(
+        status=COMPLETED,
+        response_status=bindparam("new_status"),
+        response_body=bindparam("body"),
+        owner=bindparam("new_owner"),
+    )
+)
+
+
+@dataclass(frozen=True)
+class KeyedRequest:
+    """A request under an Idempotency-Key, and who asks to own it for how long."""
+
+    scope: str
+    key: str
+    fingerprint: str
+    resource_id: str
+    owner: str
+    lease: float
+
+
+def claim(db: Database, request: KeyedRequest) -> Ticket:
+    """Own the request's key, or learn what to answer instead, in a transaction of its own."""
+    verdict = judge(request.key, request.fingerprint, None)
     if verdict is not Verdict.PROCEED:
-        return Ticket(verdict, resource_id)
-    assert key is not None
-    k = t.idempotency_keys
-    new_key = _insert_new_key(db.dialect)
+        return Ticket(verdict, request.resource_id)
+    return db.write(lambda conn: take(conn, request))
 
-    def take(conn: Any) -> Ticket:
-        now = wall()
-        inserted = conn.execute(
-            new_key.values(
-                scope=scope,
-                key=key,
-                fingerprint=fingerprint,
-                resource_id=resource_id,
-                status=IN_FLIGHT,
-                owner=owner,
-                created_at=now,
-                locked_until=now + lease,
-            )
+
+def take(conn: Connection, request: KeyedRequest) -> Ticket:
+    """``claim`` inside the caller's transaction: whatever else that transaction writes commits
+    with the key, or rolls back with it."""
+    verdict = judge(request.key, request.fingerprint, None)
+    if verdict is not Verdict.PROCEED:
+        return Ticket(verdict, request.resource_id)
+    now = wall()
+    inserted = conn.execute(
+        _NEW_KEY[conn.dialect.name],
+        {
+            "scope": request.scope,
+            "key": request.key,
+            "fingerprint": request.fingerprint,
+            "resource_id": request.resource_id,
+            "status": IN_FLIGHT,
+            "owner": request.owner,
+            "created_at": now,
+            "locked_until": now + request.lease,
+        },
+    )
+    if inserted.first() is not None:
+        return Ticket(Verdict.PROCEED, request.resource_id, request.owner)
+    where = {"key_scope": request.scope, "key_key": request.key}
+    row = conn.execute(_RECORD, where).first()
+    if row is None:  # deleted meanwhile (expired records are pruned): try again
+        return Ticket(Verdict.IN_FLIGHT, request.resource_id)
+    found = judge(request.key, request.fingerprint, _record(row))
+    if found is Verdict.IN_FLIGHT and row.locked_until < wall():
+        # Its owner died or gave up: take the key over, resuming the same resource.
+        taken = conn.execute(
+            _TAKE_OVER,
+            {
+                **where,
+                "old_owner": row.owner,
+                "new_owner": request.owner,
+                "until": wall() + request.lease,
+            },
         )
-        if inserted.first() is not None:
-            return Ticket(Verdict.PROCEED, resource_id, owner)
-        return take_over(conn)
-
-    def take_over(conn: object) -> Ticket:
-        row = conn.execute(
-            select(k).where(k.c.scope == scope, k.c.key == key)  # type: ignore[attr-defined]
-        ).first()
-        if row is None:  # deleted meanwhile (expired records are pruned): try again
-            return Ticket(Verdict.IN_FLIGHT, resource_id)
-        found = judge(key, fingerprint, _record(row))
-        if found is Verdict.IN_FLIGHT and row.locked_until < wall():
-            # Its owner died or gave up: take the key over, resuming the same resource.
-            taken = conn.execute(
-                update(k)
-                .where(  # type: ignore[attr-defined]
-                    k.c.scope == scope,
-                    k.c.key == key,
-                    k.c.status == IN_FLIGHT,
-                    k.c.owner == row.owner,
-                )
-                .values(owner=owner, locked_until=wall() + lease)
-            )
-            if taken.rowcount == 1:
-                return Ticket(Verdict.PROCEED, row.resource_id, owner)
-        return Ticket(found, row.resource_id, row.owner, row.response_status, row.response_body)
-
-    return db.write(take)
+        if taken.rowcount == 1:
+            return Ticket(Verdict.PROCEED, row.resource_id, request.owner)
+    return Ticket(found, row.resource_id, row.owner, row.response_status, row.response_body)
 
 
 def complete(
     db: Database, scope: str, key: str, owner: str, status: int, body: str
 ) -> tuple[int, str]:
     """Store the response; if another owner completed the key first, theirs is the answer."""
-    k = t.idempotency_keys
+    return db.write(lambda conn: store(conn, scope, key, owner, status, body))
 
-    def store(conn: object) -> tuple[int, str]:
-        done = conn.execute(
-            update(k)
-            .where(  # type: ignore[attr-defined]
-                k.c.scope == scope, k.c.key == key, k.c.status == IN_FLIGHT
-            )
-            .values(status=COMPLETED, response_status=status, response_body=body, owner=owner)
-        )
-        if done.rowcount == 1:
-            return status, body
-        row = conn.execute(select(k).where(k.c.scope == scope, k.c.key == key)).first()  # type: ignore[attr-defined]
-        return int(row.response_status), str(row.response_body)
 
-    return db.write(store)
+def store(
+    conn: Connection, scope: str, key: str, owner: str, status: int, body: str
+) -> tuple[int, str]:
+    """``complete`` inside the caller's transaction."""
+    where = {"key_scope": scope, "key_key": key}
+    done = conn.execute(
+        _COMPLETE, {**where, "new_status": status, "body": body, "new_owner": owner}
+    )
+    if done.rowcount == 1:
+        return status, body
+    row = conn.execute(_RECORD, where).one()
+    return int(row.response_status), str(row.response_body)
 
 
 def release(db: Database, scope: str, key: str, owner: str) -> None:

@@ -68,6 +68,7 @@ class RowPorts:
         self.claim = claim
         self.events: list[Event] = []
         self.claimed: list[Claimed] = []
+        self.unclaimed = 0  # rows left for a worker
         # With systems that answer at once, calls wait here for the store to answer them in
         # this transaction (or to ``keep`` them as rows).
         self.answers_at_once = at_once
@@ -139,6 +140,8 @@ class RowPorts:
         effect_id = self.conn.execute(sql.INSERT_EFFECT, row).inserted_primary_key[0]
         if mine:
             self.claimed.append(Claimed(int(effect_id), effect))
+        else:
+            self.unclaimed += 1
 
     def flush(self) -> None:
         """Insert the outbox rows; on PostgreSQL, in commit order (see the lock's comment)."""

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from reference.api_v1 import CancelRequest, OrderPublic, OrdersPage
 from reference.domain.lifecycle import State
 from reference.domain.model import Channel, Order, Timestamp
-from reference.hub import UnknownOrder
+from reference.hub import PlaceOrder, UnknownOrder
 from reference.service.api import idempotent
 from reference.service.api.deps import (
     IDEMPOTENCY_KEY_DOC,
@@ -80,15 +80,10 @@ async def create_order(
     and the hub's duplicate rule, then answers 201 with the order split over nodes, or 422 with
     the reasons it was rejected, each naming its field."""
 
-    async def work(order_id: str) -> idempotent.Outcome:
-        saga = await runtime.place(order, order_id, correlation_id)
+    def answer(order_id: str, saga: dict[str, Any] | None) -> idempotent.Outcome | None:
+        """The answer once ERP has validated the order; None while it has not."""
         if saga is None or saga["state"] == State.RECEIVED.value:
-            raise ProblemError(
-                503,
-                "ERP did not validate the order in time; retry with the same Idempotency-Key",
-                kind="validation-pending",
-                headers={"Retry-After": "2"},
-            )
+            return None
         if saga["state"] == State.REJECTED.value:
             reasons = rejections(saga)
             body = problem_body(
@@ -102,6 +97,19 @@ async def create_order(
             return idempotent.Outcome(422, body)
         return idempotent.Outcome(201, order_public(saga))
 
+    async def work(order_id: str) -> idempotent.Outcome:
+        """ERP answers after the order's commit: wait for it, within the order deadline."""
+        saga = await runtime.wait(order_id, await in_thread(runtime.saga, order_id), _received)
+        outcome = answer(order_id, saga)
+        if outcome is None:
+            raise ProblemError(
+                503,
+                "ERP did not validate the order in time; retry with the same Idempotency-Key",
+                kind="validation-pending",
+                headers={"Retry-After": "2"},
+            )
+        return outcome
+
     return await idempotent.run(
         runtime,
         principal,
@@ -110,7 +118,14 @@ async def create_order(
         order.model_dump(mode="python"),
         new_order_id(),
         work,
+        decide=idempotent.Decide(
+            lambda order_id: PlaceOrder(order, order_id, correlation_id), answer
+        ),
     )
+
+
+def _received(saga: dict[str, Any]) -> bool:
+    return bool(saga["state"] == State.RECEIVED.value)
 
 
 @router.get(
