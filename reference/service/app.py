@@ -105,7 +105,7 @@ def create_app(
         finally:
             stop.set()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await runtime.drain()
+            await runtime.stop()
             closing: Any = getattr(systems, "aclose", None)
             if closing is not None:
                 await closing()

@@ -97,6 +97,7 @@ class HubRuntime:
             db, config, on_commit=self._wake, clock=clock, answer=at_once(systems)
         )
         self._tasks: set[asyncio.Task[None]] = set()
+        self._timers: set[asyncio.Task[None]] = set()  # of _tasks: timers not yet due
         self._watched: dict[str, asyncio.Event] = {}
 
     # -- waking the loops after a commit (called from worker threads) -----------------------
@@ -210,12 +211,15 @@ class HubRuntime:
                 self._spawn(self._answer(row.effect_id, effect, self.systems.call(effect, now)))
             else:
                 assert type(effect) is ScheduleTimer
-                self._spawn(self._fire(row.effect_id, effect.at, effect.message))
+                timer = self._spawn(self._fire(row.effect_id, effect.at, effect.message))
+                self._timers.add(timer)
+                timer.add_done_callback(self._timers.discard)
 
-    def _spawn(self, work: Awaitable[None]) -> None:
+    def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)  # type: ignore[arg-type]
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _answer(self, effect_id: int, call: CallSystem, answer: Awaitable[Message]) -> None:
         with correlation.bound(call.correlation_id):
@@ -224,6 +228,7 @@ class HubRuntime:
 
     async def _fire(self, effect_id: int, at: float, message: Message) -> None:
         await asyncio.sleep(max(0.0, at - self.clock()))
+        self._timers.discard(asyncio.current_task())  # type: ignore[arg-type]
         await self._done(message, effect_id)
 
     async def _bounded(self, call: CallSystem, answer: Awaitable[Message]) -> Message:
@@ -287,3 +292,10 @@ class HubRuntime:
         """Wait until every effect this process started has been answered and applied."""
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self) -> None:
+        """Finish the calls in flight; drop the timers not yet due (a backorder's expiry, days
+        away). Their rows stay, leased until due plus a lease: then any process fires them."""
+        for timer in list(self._timers):
+            timer.cancel()
+        await self.drain()
