@@ -35,24 +35,27 @@ class Principal:
         return f"tenant:{self.tenant or '-'}"
 
 
-def current_principal() -> Principal:
-    """The caller: for now always the anonymous operator (the seam RBAC will fill)."""
+async def current_principal() -> Principal:
+    """The caller: for now always the anonymous operator (the seam RBAC will fill).
+
+    The dependencies here are ``async`` though they never wait: FastAPI runs a plain ``def``
+    dependency on a worker thread, a thread hop per dependency per request."""
     return Principal(subject="anonymous", role="operator", tenant=None)
 
 
-def get_runtime(request: Request) -> HubRuntime:
+async def get_runtime(request: Request) -> HubRuntime:
     return request.app.state.runtime  # type: ignore[no-any-return]
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     return request.app.state.db  # type: ignore[no-any-return]
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def correlation_id(request: Request) -> str:
+async def correlation_id(request: Request) -> str:
     return str(request.scope.get("state", {}).get("correlation_id", "-"))
 
 
@@ -77,7 +80,7 @@ def key_problem(verdict: Verdict, operation: str) -> ProblemError | None:
     return None
 
 
-def idempotency_key(request: Request) -> str:
+async def idempotency_key(request: Request) -> str:
     """The Idempotency-Key of a creating POST; missing or unusable is a 400 naming the header.
 
     Read here rather than as a FastAPI ``Header`` so a missing key is the 400 the Idempotency-Key
