@@ -50,6 +50,7 @@ from reference.hub.touches import order_of, touches
 from reference.service.persistence import statements as sql
 from reference.service.persistence.codec import dump_saga, load_saga
 from reference.service.persistence.database import Database
+from reference.service.persistence.driver import execute
 from reference.service.persistence.rows import Claim, Claimed, RowPorts
 from reference.service.timebase import core_time, unix_time, wall
 
@@ -174,7 +175,7 @@ class HubStore:
             decision, claimed=rows.claimed, published=len(rows.events), unclaimed=rows.unclaimed
         )
         if done_effect is not None:
-            conn.execute(sql.DELETE_EFFECT, {"key_id": done_effect})
+            execute(conn, sql.DELETE_EFFECT, {"key_id": done_effect})
         applied.sagas = {oid: dump_saga(s) for oid, s in loaded.state.orders.items()}
         return applied
 
@@ -200,7 +201,8 @@ class HubStore:
         for event in decision.events:
             if event.type is EventType.SHIPMENT_CONFIRMED:
                 lines = _shipment_lines(message)
-                conn.execute(
+                execute(
+                    conn,
                     sql.INSERT_SHIPMENT,
                     {
                         "shipment_id": event.data["shipment_id"],
@@ -214,7 +216,8 @@ class HubStore:
                 )
             elif event.type is EventType.INVOICE_POSTED and isinstance(message, SystemReplied):
                 body = dict(message.body)
-                conn.execute(
+                execute(
+                    conn,
                     sql.INSERT_INVOICE,
                     {
                         "invoice_id": event.data["invoice_id"],
@@ -278,7 +281,7 @@ class _Loaded:
         self.streams(wanted.streams)
 
     def _select(self, query: Any, params: dict[str, Any]) -> Any:
-        return self.conn.execute(sql.LOCKED[query] if self.lock else query, params)
+        return execute(self.conn, sql.LOCKED[query] if self.lock else query, params)
 
     def saga(self, order_id: str) -> OrderSaga | None:
         row = self._select(sql.SAGA, {"order_id": order_id}).first()
@@ -324,8 +327,8 @@ class _Loaded:
         if (customer_id, number) in self.numbers_checked:
             return
         self.numbers_checked.add((customer_id, number))
-        row = self.conn.execute(
-            sql.ORDER_NUMBER, {"customer_id": customer_id, "order_number": number}
+        row = execute(
+            self.conn, sql.ORDER_NUMBER, {"customer_id": customer_id, "order_number": number}
         ).first()
         if row is not None:
             self.state.order_numbers[(customer_id, number)] = row.order_id
@@ -377,7 +380,8 @@ class _Loaded:
             if order_id not in self.sagas_before:
                 raise RuntimeError(f"the core created saga {order_id} it was not asked about")
             if before is None:
-                conn.execute(
+                execute(
+                    conn,
                     sql.INSERT_ORDER,
                     {
                         "order_id": order_id,
@@ -392,7 +396,8 @@ class _Loaded:
                     },
                 )
             elif before != data:
-                conn.execute(
+                execute(
+                    conn,
                     sql.UPDATE_ORDER,
                     {
                         "key_order_id": order_id,
@@ -403,7 +408,8 @@ class _Loaded:
                 )
         for key, order_id in state.order_numbers.items():
             if key not in self.numbers_before:
-                conn.execute(
+                execute(
+                    conn,
                     sql.INSERT_ORDER_NUMBER,
                     {"customer_id": key[0], "order_number": key[1], "order_id": order_id},
                 )
@@ -414,20 +420,23 @@ class _Loaded:
             before_pos = self.positions_before[key]
             if before_pos is None:
                 row = dict(zip(POSITION_FIELDS, values, strict=True))
-                conn.execute(sql.INSERT_POSITION, {"node": key[0], "sku": key[1], **row})
+                execute(conn, sql.INSERT_POSITION, {"node": key[0], "sku": key[1], **row})
             elif before_pos != values:
                 row = dict(zip(NEW_POSITION_FIELDS, values, strict=True))
-                conn.execute(sql.UPDATE_POSITION, {"key_node": key[0], "key_sku": key[1], **row})
+                execute(conn, sql.UPDATE_POSITION, {"key_node": key[0], "key_sku": key[1], **row})
         for customer_id, value in state.exposure.items():
             if customer_id not in self.exposure_before:
                 raise RuntimeError(f"the core changed exposure of {customer_id} it was not given")
             before_value = self.exposure_before[customer_id]
             if before_value is None:
-                conn.execute(
-                    sql.INSERT_EXPOSURE, {"customer_id": customer_id, "open_value": str(value)}
+                execute(
+                    conn,
+                    sql.INSERT_EXPOSURE,
+                    {"customer_id": customer_id, "open_value": str(value)},
                 )
             elif before_value != value:
-                conn.execute(
+                execute(
+                    conn,
                     sql.UPDATE_EXPOSURE,
                     {"key_customer_id": customer_id, "new_open_value": str(value)},
                 )
@@ -437,9 +446,9 @@ class _Loaded:
             if subject not in self.streams_before:
                 raise RuntimeError(f"the core advanced stream {subject} it was not given")
             if before_count is None:
-                conn.execute(sql.INSERT_STREAM, {"subject": subject, "count": count})
+                execute(conn, sql.INSERT_STREAM, {"subject": subject, "count": count})
             elif before_count != count:
-                conn.execute(sql.UPDATE_STREAM, {"key_subject": subject, "new_count": count})
+                execute(conn, sql.UPDATE_STREAM, {"key_subject": subject, "new_count": count})
 
     def _write_queues(self) -> None:
         waiting = self.state.waiting
@@ -447,9 +456,10 @@ class _Loaded:
         for sku, order_id in sorted(after - self.waiting_before):
             if sku not in self.queue_skus and order_id not in self.placed_orders:
                 raise RuntimeError(f"the core queued {order_id} for {sku}, which it was not given")
-            self.conn.execute(
+            execute(
+                self.conn,
                 sql.INSERT_BACKORDER,
                 {"sku": sku, "order_id": order_id, "received_at": waiting[sku][order_id]},
             )
         for sku, order_id in sorted(self.waiting_before - after):
-            self.conn.execute(sql.DELETE_BACKORDER, {"key_sku": sku, "key_order_id": order_id})
+            execute(self.conn, sql.DELETE_BACKORDER, {"key_sku": sku, "key_order_id": order_id})

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from reference.domain.idempotency import IdempotencyRecord, Verdict, judge
 from reference.service.persistence import tables as t
 from reference.service.persistence.database import Database
+from reference.service.persistence.driver import execute
 from reference.service.timebase import wall
 
 IN_FLIGHT, COMPLETED = "in_flight", "completed"
@@ -110,7 +111,8 @@ def take(conn: Connection, request: KeyedRequest) -> Ticket:
     if verdict is not Verdict.PROCEED:
         return Ticket(verdict, request.resource_id)
     now = wall()
-    inserted = conn.execute(
+    inserted = execute(
+        conn,
         _NEW_KEY[conn.dialect.name],
         {
             "scope": request.scope,
@@ -126,13 +128,14 @@ def take(conn: Connection, request: KeyedRequest) -> Ticket:
     if inserted.first() is not None:
         return Ticket(Verdict.PROCEED, request.resource_id, request.owner)
     where = {"key_scope": request.scope, "key_key": request.key}
-    row = conn.execute(_RECORD, where).first()
+    row = execute(conn, _RECORD, where).first()
     if row is None:  # deleted meanwhile (expired records are pruned): try again
         return Ticket(Verdict.IN_FLIGHT, request.resource_id)
     found = judge(request.key, request.fingerprint, _record(row))
     if found is Verdict.IN_FLIGHT and row.locked_until < wall():
         # Its owner died or gave up: take the key over, resuming the same resource.
-        taken = conn.execute(
+        taken = execute(
+            conn,
             _TAKE_OVER,
             {
                 **where,
@@ -158,12 +161,12 @@ def store(
 ) -> tuple[int, str]:
     """``complete`` inside the caller's transaction."""
     where = {"key_scope": scope, "key_key": key}
-    done = conn.execute(
-        _COMPLETE, {**where, "new_status": status, "body": body, "new_owner": owner}
+    done = execute(
+        conn, _COMPLETE, {**where, "new_status": status, "body": body, "new_owner": owner}
     )
     if done.rowcount == 1:
         return status, body
-    row = conn.execute(_RECORD, where).one()
+    row = execute(conn, _RECORD, where).one()
     return int(row.response_status), str(row.response_body)
 
 

@@ -25,6 +25,7 @@ from reference.domain.events import Event
 from reference.hub import CallSystem, DeadLetter, ExpireBackorders, RetryCall, ScheduleTimer
 from reference.service.persistence import statements as sql
 from reference.service.persistence.codec import dump_call, dump_timer_message
+from reference.service.persistence.driver import execute
 from reference.service.timebase import unix_time
 
 log = logging.getLogger("crossdock.service.hub")
@@ -101,7 +102,8 @@ class RowPorts:
         )
 
     def dead_letter(self, letter: DeadLetter) -> None:
-        self.conn.execute(
+        execute(
+            self.conn,
             sql.INSERT_DEAD_LETTER,
             {
                 "call_id": letter.call.call_id,
@@ -137,7 +139,7 @@ class RowPorts:
             "claimed_until": max(due_at, self.now_wall) + claim.lease if mine and claim else None,
             "created_at": self.now_wall,
         }
-        effect_id = self.conn.execute(sql.INSERT_EFFECT, row).inserted_primary_key[0]
+        effect_id = execute(self.conn, sql.INSERT_EFFECT, row).inserted_primary_key[0]
         if mine:
             self.claimed.append(Claimed(int(effect_id), effect))
         else:
@@ -152,7 +154,8 @@ class RowPorts:
             # commit makes outbox seq order the commit order, so a reader paging by seq never
             # skips a row that commits late.
             self.conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": OUTBOX_LOCK})
-        self.conn.execute(
+        execute(
+            self.conn,
             sql.INSERT_OUTBOX,
             [
                 {
