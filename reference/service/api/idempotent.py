@@ -13,12 +13,12 @@ the answer for that key forever.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from fastapi import Response
 from sqlalchemy import Connection
 
@@ -85,7 +85,7 @@ class _KeyedDecision:
 
 
 def _dumps(body: dict[str, Any]) -> str:
-    return json.dumps(body, separators=(",", ":"), sort_keys=True)
+    return orjson.dumps(body, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS).decode()
 
 
 async def run(

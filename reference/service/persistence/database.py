@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -195,14 +196,16 @@ class Database:
 
     @classmethod
     def connect(cls, url: str, pool_size: int = 10) -> Database:
+        json = {"json_serializer": dumps, "json_deserializer": orjson.loads}
         if _sqlite(url):
-            writer = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
-            reader = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
+            sqlite = {"timeout": 60, "check_same_thread": False}
+            writer = create_engine(url, connect_args=sqlite, **json)
+            reader = create_engine(url, connect_args=sqlite, **json)
             _sqlite_pragmas(writer, immediate=True)
             _sqlite_pragmas(reader, immediate=False)
             return cls(url, writer, reader, GroupWriter(writer))
         engine = create_engine(
-            url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True
+            url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **json
         )
         return cls(url, engine, engine)
 
@@ -267,6 +270,11 @@ class Database:
         with self.reader.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
         return current == head
+
+
+def dumps(value: Any) -> str:
+    """JSON text of a column's value, compact, as ``json.dumps`` would read it back."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _first_line(error: Exception) -> str:
