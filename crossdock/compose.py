@@ -58,6 +58,7 @@ def demo_app(
     settings: Settings | None = None,
     bus: EventBus | None = None,
     backorders: BackorderPolicy | None = None,
+    own_process: bool = False,
 ) -> FastAPI:
     """The reference hub over the demo estate of ``settings.seed``; ``backorders`` is the
     hub's backorder policy (default: wait up to 14 days)."""
@@ -77,4 +78,5 @@ def demo_app(
         stock_label=str(settings.seed),
         order_example=example_order(estate, EXAMPLE_ORDER_NUMBER),
         bus=bus,
+        own_process=own_process,
     )

@@ -134,7 +134,7 @@ def serve(
         effect_lease=effect_lease,
     )
     uvicorn.run(
-        demo_app(settings, backorders=policy),
+        demo_app(settings, backorders=policy, own_process=True),
         host=host,
         port=port,
         log_config=log_config(log_level.upper()),
