@@ -37,10 +37,6 @@ T = TypeVar("T")
 log = logging.getLogger("crossdock.service.db")
 
 
-class Conflict(Exception):
-    """A transaction lost a race it cannot retry by itself (a unique key another writer took)."""
-
-
 def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
@@ -231,13 +227,8 @@ class Database:
                     return self.group.write(work)
                 with self.writer.connect() as conn, conn.begin():
                     return work(conn)
-            except Conflict:
-                raise
-            except (IntegrityError, OperationalError, DBAPIError) as error:
-                if attempt == attempts or not _retryable(error):
-                    raise
-                log.info("transaction retried (attempt %d): %s", attempt, _first_line(error))
-                time.sleep(0.005 * attempt)
+            except LOST_RACE as error:
+                time.sleep(_pause_or_raise(error, attempt, attempts))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def write_async(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
@@ -249,13 +240,8 @@ class Database:
         for attempt in range(1, attempts + 1):
             try:
                 return await group.submit(work)
-            except Conflict:
-                raise
-            except (IntegrityError, OperationalError, DBAPIError) as error:
-                if attempt == attempts or not _retryable(error):
-                    raise
-                log.info("transaction retried (attempt %d): %s", attempt, _first_line(error))
-                await asyncio.sleep(0.005 * attempt)
+            except LOST_RACE as error:
+                await asyncio.sleep(_pause_or_raise(error, attempt, attempts))
         raise AssertionError("unreachable")  # pragma: no cover
 
     def upgrade(self) -> None:
@@ -275,6 +261,18 @@ class Database:
 def dumps(value: Any) -> str:
     """JSON text of a column's value, compact, as ``json.dumps`` would read it back."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+LOST_RACE = (IntegrityError, OperationalError, DBAPIError)
+
+
+def _pause_or_raise(error: Exception, attempt: int, attempts: int) -> float:
+    """How long to wait before trying a transaction that lost a race again; raises ``error``
+    when it is not such a loss or the attempts are spent."""
+    if attempt == attempts or not _retryable(error):
+        raise error
+    log.info("transaction retried (attempt %d): %s", attempt, _first_line(error))
+    return 0.005 * attempt
 
 
 def _first_line(error: Exception) -> str:
