@@ -49,10 +49,12 @@ def _response(status: int, text: str, replayed: bool) -> Response:
 @dataclass(frozen=True)
 class Decide:
     """Work that is one message to the hub: ``message(resource_id)``, answered by
-    ``answer(resource_id, saga)`` once the decision settles it (None while it does not)."""
+    ``answer(resource_id, saga)`` once the decision settles it (None while it does not); when
+    the commit leaves it unsettled, ``settle(resource_id, saga)`` waits for the answer."""
 
     message: Callable[[str], Message]
     answer: Callable[[str, dict[str, Any] | None], Outcome | None]
+    settle: Callable[[str, dict[str, Any] | None], Awaitable[Outcome]]
 
 
 class _KeyedDecision:
@@ -95,15 +97,13 @@ async def run(
     operation: str,
     request: Mapping[str, Any],
     resource_id: str,
-    work: Callable[[str], Awaitable[Outcome]],
-    *,
-    decide: Decide | None = None,
+    work: Callable[[str], Awaitable[Outcome]] | Decide,
 ) -> Response:
     """Answer a keyed request: ``work(resource_id)`` does it, once per key.
 
-    With ``decide``, the key is taken, the message decided and, when the decision settles the
-    request (systems that answer at once), the answer stored, all in one transaction; ``work``
-    then runs only when the request is still waiting after that commit.
+    When ``work`` is a ``Decide``, the key is taken, the message decided and, when the decision
+    settles the request (systems that answer at once), the answer stored, all in one
+    transaction; otherwise ``settle`` waits, from the saga that commit left.
     """
     keyed = records.KeyedRequest(
         f"{principal.scope}|{operation}",
@@ -113,21 +113,26 @@ async def run(
         f"{runtime.settings.instance_id}:{uuid.uuid4().hex[:8]}",
         runtime.settings.idempotency_lease,
     )
-    if decide is None:
-        ticket = await in_thread(records.claim, runtime.db, keyed)
-    else:
-        decision = _KeyedDecision(keyed, decide)
+    saga: dict[str, Any] | None = None  # as the decision's commit left it
+    if isinstance(work, Decide):
+        decision = _KeyedDecision(keyed, work)
         await runtime.apply_alongside(decision)
         ticket = decision.ticket
         if decision.stored is not None:
             status, stored, text = decision.stored
             return _response(status, stored, replayed=stored != text)
+        saga = decision.saga
+    else:
+        ticket = await in_thread(records.claim, runtime.db, keyed)
     _refuse(ticket.verdict, operation)
     if ticket.verdict is Verdict.REPLAY:
         return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
     scope, owner = keyed.scope, keyed.owner
     try:
-        outcome = await work(ticket.resource_id)
+        if isinstance(work, Decide):
+            outcome = await work.settle(ticket.resource_id, saga)
+        else:
+            outcome = await work(ticket.resource_id)
     except BaseException:
         await in_thread(records.release, runtime.db, scope, key, owner)
         raise

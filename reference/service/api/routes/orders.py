@@ -97,10 +97,9 @@ async def create_order(
             return idempotent.Outcome(422, body)
         return idempotent.Outcome(201, order_public(saga))
 
-    async def work(order_id: str) -> idempotent.Outcome:
+    async def settle(order_id: str, saga: dict[str, Any] | None) -> idempotent.Outcome:
         """ERP answers after the order's commit: wait for it, within the order deadline."""
-        saga = await runtime.wait(order_id, await in_thread(runtime.saga, order_id), _received)
-        outcome = answer(order_id, saga)
+        outcome = answer(order_id, await runtime.wait(order_id, saga, _received))
         if outcome is None:
             raise ProblemError(
                 503,
@@ -117,9 +116,8 @@ async def create_order(
         "createOrder",
         order.model_dump(mode="python"),
         new_order_id(),
-        work,
-        decide=idempotent.Decide(
-            lambda order_id: PlaceOrder(order, order_id, correlation_id), answer
+        idempotent.Decide(
+            lambda order_id: PlaceOrder(order, order_id, correlation_id), answer, settle
         ),
     )
 
