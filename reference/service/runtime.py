@@ -1,6 +1,6 @@
 """The service's hub runtime: the asyncio adapter over the durable ports.
 
-Theory of operation. ``apply(message)`` runs one transaction (``HubStore.apply``): the core
+Theory of operation. ``apply(message)`` runs one transaction (``HubStore.transaction``): the core
 decides, and the decision is carried out as rows (reference/service/persistence/rows.py), each
 call and timer inserted already leased to this process. After commit the runtime keeps those
 promises itself: a call is started at once through the systems port (its outcome drawn now, in
@@ -97,7 +97,7 @@ class HubRuntime:
             db, config, on_commit=self._wake, clock=clock, answer=at_once(systems)
         )
         self._tasks: set[asyncio.Task[None]] = set()
-        self._timers: set[asyncio.Task[None]] = set()  # of _tasks: timers not yet due
+        self._timers: set[asyncio.Task[None]] = set()  # of _tasks: timers not yet due (_fire)
         self._watched: dict[str, asyncio.Event] = {}
 
     # -- waking the loops after a commit (called from worker threads) -----------------------
@@ -211,9 +211,7 @@ class HubRuntime:
                 self._spawn(self._answer(row.effect_id, effect, self.systems.call(effect, now)))
             else:
                 assert type(effect) is ScheduleTimer
-                timer = self._spawn(self._fire(row.effect_id, effect.at, effect.message))
-                self._timers.add(timer)
-                timer.add_done_callback(self._timers.discard)
+                self._timers.add(self._spawn(self._fire(row.effect_id, effect.at, effect.message)))
 
     def _spawn(self, work: Awaitable[None]) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(work)  # type: ignore[arg-type]

@@ -1,6 +1,7 @@
 """One message, one transaction: load what it touches, let the core decide, write it all back.
 
-Theory of operation. ``HubStore.apply(message)`` opens one writing transaction and
+Theory of operation. ``HubStore.transaction(message)`` is the work of one writing transaction
+(the runtime runs it, then calls ``committed``), which
 
 1. locks and loads what the message touches (reference/hub/touches.py: the saga it is about,
    the customer's open exposure, the stock positions and event streams the decision may change;
@@ -102,26 +103,11 @@ class HubStore:
         self.clock = clock
         self.answer = answer
 
-    def apply(
-        self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
-    ) -> Applied:
-        applied = self.db.write(self.transaction(message, done_effect=done_effect, claim=claim))
-        self.committed(applied)
-        return applied
-
-    def apply_alongside(
-        self, alongside: Alongside, *, claim: Claim | None = None
-    ) -> Applied | None:
-        applied = self.db.write(self.transaction_alongside(alongside, claim=claim))
-        if applied is not None:
-            self.committed(applied)
-        return applied
-
     def transaction(
         self, message: Message, *, done_effect: int | None = None, claim: Claim | None = None
     ) -> Callable[[Connection], Applied]:
-        """The work of ``apply``, for a caller that runs the transaction itself (and then
-        calls ``committed``)."""
+        """The work of one transaction deciding ``message``; whoever runs it calls
+        ``committed`` with what it returned once it has committed."""
         return lambda conn: self._apply(conn, message, done_effect, claim)
 
     def transaction_alongside(
