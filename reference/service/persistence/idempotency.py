@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from reference.domain.idempotency import IdempotencyRecord, Verdict, judge
@@ -63,10 +63,9 @@ def _insert_new_key(dialect: str) -> Any:
 # Built once, so each use is a compiled-cache hit (see statements.py).
 _k = t.idempotency_keys
 _NEW_KEY = {dialect: _insert_new_key(dialect) for dialect in ("postgresql", "sqlite")}
-_RECORD = select(_k).where(_k.c.scope == bindparam("key_scope"), _k.c.key == bindparam("key_key"))
-_THIS_KEY_IN_FLIGHT = (
-    (_k.c.scope == bindparam("key_scope")) & (_k.c.key == bindparam("key_key"))
-) & (_k.c.status == IN_FLIGHT)
+_THIS_KEY = and_(_k.c.scope == bindparam("key_scope"), _k.c.key == bindparam("key_key"))
+_THIS_KEY_IN_FLIGHT = and_(_THIS_KEY, _k.c.status == IN_FLIGHT)
+_RECORD = select(_k).where(_THIS_KEY)
 _TAKE_OVER = (
     update(_k)
     .where(_THIS_KEY_IN_FLIGHT, _k.c.owner == bindparam("old_owner"))
@@ -98,9 +97,6 @@ class KeyedRequest:
 
 def claim(db: Database, request: KeyedRequest) -> Ticket:
     """Own the request's key, or learn what to answer instead, in a transaction of its own."""
-    verdict = judge(request.key, request.fingerprint, None)
-    if verdict is not Verdict.PROCEED:
-        return Ticket(verdict, request.resource_id)
     return db.write(lambda conn: take(conn, request))
 
 
