@@ -99,6 +99,13 @@ def serve(
         "'wait' such orders stay open until stock arrives or the age runs out. An order's own "
         '"backorders": "cancel" cancels its backorders under any policy.',
     ),
+    short_pick_rate: float = typer.Option(
+        0.05,
+        "--short-pick-rate",
+        min=0.0,
+        max=1.0,
+        help="Share of lines the demo WMS short-picks (a keyed draw per order and line).",
+    ),
     log_level: str = typer.Option("info", "--log-level", help="debug, info, warning, error."),
 ) -> None:
     """Serve the reference hub: API v1, /docs, durable state, effect worker, outbox relay.
@@ -132,6 +139,7 @@ def serve(
         idempotency_retention=idempotency_retention,
         systems_timeout=systems_timeout,
         effect_lease=effect_lease,
+        short_pick_rate=short_pick_rate,
     )
     uvicorn.run(
         demo_app(settings, backorders=policy, own_process=True),
