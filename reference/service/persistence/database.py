@@ -6,7 +6,8 @@ alone and the others still commit. Writers therefore never wait on each other fo
 sleeping in its busy handler, nor on a pool connection; a batch starts with ``BEGIN IMMEDIATE``,
 so a second process writing the same file waits its turn and there is no lock upgrade to
 deadlock on. Readers use a second engine with deferred transactions,
-so they never wait for the writer. PostgreSQL uses one engine and a transaction per caller;
+so they never wait for the writer; a thread of its own copies the WAL into the file, off the
+writer's commits. PostgreSQL uses one engine and a transaction per caller;
 writers lock the rows they change with ``SELECT ... FOR UPDATE``.
 """
 
@@ -177,6 +178,46 @@ class _PieceFailed(Exception):
         self.pending = pending
 
 
+class Checkpointer:
+    """Copies the WAL into the database file every ``every`` seconds, on its own thread and
+    connection, with a PASSIVE checkpoint: it never waits for the writer or a reader.
+
+    Left to itself SQLite checkpoints inside the commit that takes the WAL past 1,000 pages,
+    on the writer's thread, and every transaction queued behind that commit waits for the copy
+    (the hub's orders per second rose from 214 to 250-270 without it, measured). Here the copy
+    runs in SQLite's C code with the GIL released, beside the writer.
+    """
+
+    def __init__(self, engine: Engine, every: float = 1.0, restart_frames: int = 4000) -> None:
+        self.engine = engine
+        self.every = every
+        self.restart_frames = restart_frames
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="crossdock-checkpoint", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        connection = self.engine.raw_connection()
+        try:
+            sqlite = connection.driver_connection
+            while not self.stopping.wait(self.every):
+                try:
+                    _, frames, _ = sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[union-attr]
+                    if frames > self.restart_frames:
+                        # A busy writer never lets a PASSIVE checkpoint finish the WAL, so it
+                        # would only grow (15 MB/s at full load): past the limit, the rest is
+                        # copied with writers held back and the WAL starts again from the top.
+                        sqlite.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()  # type: ignore[union-attr]
+                except Exception:
+                    log.exception("checkpointing the WAL failed; trying again")
+        finally:
+            connection.close()
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(30)
+
+
 @dataclass
 class Database:
     """The writer and reader engines of one database URL."""
@@ -185,6 +226,7 @@ class Database:
     writer: Engine
     reader: Engine
     group: GroupWriter | None = None
+    checkpointer: Checkpointer | None = None
 
     @property
     def dialect(self) -> str:
@@ -199,7 +241,7 @@ class Database:
             reader = create_engine(url, connect_args=sqlite, **json)
             _sqlite_pragmas(writer, immediate=True)
             _sqlite_pragmas(reader, immediate=False)
-            return cls(url, writer, reader, GroupWriter(writer))
+            return cls(url, writer, reader, GroupWriter(writer), Checkpointer(reader))
         engine = create_engine(
             url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **json
         )
@@ -208,6 +250,8 @@ class Database:
     def dispose(self) -> None:
         if self.group is not None:
             self.group.close()
+        if self.checkpointer is not None:
+            self.checkpointer.close()
         self.writer.dispose()
         if self.reader is not self.writer:
             self.reader.dispose()
@@ -297,6 +341,8 @@ def _sqlite_pragmas(engine: Engine, immediate: bool) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA busy_timeout=60000")
+        if immediate:  # the writer's commits leave the WAL to the Checkpointer
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
