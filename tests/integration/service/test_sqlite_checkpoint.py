@@ -29,7 +29,8 @@ def test_a_busy_writers_wal_is_copied_and_started_again(tmp_path: Path) -> None:
         largest = max(largest, wal.stat().st_size)
     db.dispose()
     # The writer does not checkpoint (wal_autocheckpoint=0): without the Checkpointer the WAL
-    # would hold every page written, about 9 MB; restarted past 200 frames it stays far below.
-    assert largest < 4_000_000, largest
+    # holds every page written (38 MB, measured); restarted past 200 frames it stays far below
+    # (under 1 MB on a quiet machine, 7.6 MB with a test suite running beside it).
+    assert largest < 15_000_000, largest
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*), count(DISTINCT n) FROM t").fetchone() == (ROWS,) * 2
