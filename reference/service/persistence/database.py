@@ -199,11 +199,16 @@ class Checkpointer:
         self.thread.start()
 
     def _run(self) -> None:
-        connection = self.engine.raw_connection()
+        # Connected after the first wait, not at once: two connections setting journal_mode=WAL
+        # on a new file at the same moment make one fail with "database is locked", and the
+        # writer's thread connects when the database does.
+        connection = None
         try:
-            sqlite = connection.driver_connection
             while not self.stopping.wait(self.every):
                 try:
+                    if connection is None:
+                        connection = self.engine.raw_connection()
+                    sqlite = connection.driver_connection
                     _, frames, _ = sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[union-attr]
                     if frames > self.restart_frames:
                         # A busy writer never lets a PASSIVE checkpoint finish the WAL, so it
@@ -213,7 +218,8 @@ class Checkpointer:
                 except Exception:
                     log.exception("checkpointing the WAL failed; trying again")
         finally:
-            connection.close()
+            if connection is not None:
+                connection.close()
 
     def close(self) -> None:
         self.stopping.set()
