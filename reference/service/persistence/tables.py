@@ -11,11 +11,13 @@ from sqlalchemy import (
     JSON,
     Column,
     Float,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
     Text,
+    text,
 )
 
 metadata = MetaData()
@@ -107,6 +109,13 @@ outbox = Table(
     Column("payload", JSON, nullable=False),
     Column("created_at", Float, nullable=False),
     Column("delivered_at", Float),
+    # The relay's work list: only the rows not yet delivered (0004).
+    Index(
+        "ix_outbox_undelivered",
+        "seq",
+        sqlite_where=text("delivered_at IS NULL"),
+        postgresql_where=text("delivered_at IS NULL"),
+    ),
     sqlite_autoincrement=True,
 )
 
