@@ -13,7 +13,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import anyio
 from sqlalchemy import select, update
 
 from reference.service.persistence import tables as t
@@ -99,7 +98,7 @@ async def run_relay(
     (under load a pass per commit cost more than the commits' own statements)."""
     while not stop.is_set():
         try:
-            moved = await anyio.to_thread.run_sync(relay_batch, db, bus)
+            moved = await db.run(relay_batch, db, bus)
         except Exception:
             log.exception("outbox relay pass failed; retrying")
             moved = 0

@@ -13,8 +13,9 @@ process claims such rows and performs them the same way. That is safe because ev
 dedupes on ids and the core ignores answers to calls it no longer awaits.
 
 ``clock`` (the core's seconds) and ``offload`` (how a blocking transaction is run) make the same
-runtime serve the wall clock, with transactions on worker threads, and a virtual clock, with
-transactions inline on the loop, as ``crossdock twin`` runs it.
+runtime serve the wall clock, where the database decides (``Database.run`` and ``write_async``:
+on the loop for SQLite, worker threads for PostgreSQL), and a virtual clock, with every
+transaction inline on the loop, as ``crossdock twin`` runs it.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class HubRuntime:
         config: HubConfig,
         *,
         clock: Callable[[], float] = lambda: core_time(wall()),
-        offload: Offload = in_thread,
+        offload: Offload | None = None,
         bound_calls: bool = True,
     ) -> None:
         self.settings = settings
@@ -82,7 +83,9 @@ class HubRuntime:
         self.systems = systems
         self.config = config
         self.clock = clock
-        self.offload = offload
+        # The wall clock (no offload given): the database runs the work, and writes are grouped.
+        self.offload: Offload = offload or db.run
+        self.grouped = offload is None
         # A call answers within its port's own timeout; this bounds a port that hangs anyway,
         # before the row's lease runs out and another worker performs the call a second time.
         # A virtual clock has no leases running out, and the systems' own timeouts decide.
@@ -100,7 +103,7 @@ class HubRuntime:
         self._timers: set[asyncio.Task[None]] = set()  # of _tasks: timers not yet due (_fire)
         self._watched: dict[str, asyncio.Event] = {}
 
-    # -- waking the loops after a commit (called from worker threads) -----------------------
+    # -- waking the loops after a commit (on the loop, or from a worker thread) ---------------
     def waker(self, work: Work) -> asyncio.Event:
         """An event set after each commit that leaves ``work``: outbox rows ("events") or
         effect rows no process leased ("effects")."""
@@ -113,10 +116,16 @@ class HubRuntime:
             ("events", applied.published),
             ("effects", applied.unclaimed),
         )
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:
+            here = None
         for work, count in left:
             if count:
                 for loop, event in self._wakers[work]:
-                    if not loop.is_closed():
+                    if loop is here:
+                        event.set()
+                    elif not loop.is_closed():
                         loop.call_soon_threadsafe(event.set)
 
     # -- commands ------------------------------------------------------------------------------
@@ -138,7 +147,7 @@ class HubRuntime:
         return applied
 
     async def _write(self, work: Callable[[Connection], T]) -> T:
-        if self.offload is in_thread:  # the wall clock: no thread waits on the writer
+        if self.grouped:
             return await self.db.write_async(work)
         return await self.offload(self.db.write, work)  # type: ignore[no-any-return]
 

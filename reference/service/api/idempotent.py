@@ -28,7 +28,7 @@ from reference.service.api.deps import Principal, key_problem
 from reference.service.api.problems import MEDIA_TYPE, ProblemError
 from reference.service.persistence import idempotency as records
 from reference.service.persistence.hubstore import Applied
-from reference.service.runtime import HubRuntime, in_thread
+from reference.service.runtime import HubRuntime
 
 REPLAYED = "Idempotent-Replayed"
 
@@ -123,7 +123,7 @@ async def run(
             return _response(status, stored, replayed=stored != text)
         saga = decision.saga
     else:
-        ticket = await in_thread(records.claim, runtime.db, keyed)
+        ticket = await runtime.db.run(records.claim, runtime.db, keyed)
     _refuse(ticket.verdict, operation)
     if ticket.verdict is Verdict.REPLAY:
         return _response(int(ticket.status or 200), ticket.body or "", replayed=True)
@@ -134,13 +134,13 @@ async def run(
         else:
             outcome = await work(ticket.resource_id)
     except BaseException:
-        await in_thread(records.release, runtime.db, scope, key, owner)
+        await runtime.db.run(records.release, runtime.db, scope, key, owner)
         raise
     text = _dumps(outcome.body)
     if not outcome.store:
-        await in_thread(records.release, runtime.db, scope, key, owner)
+        await runtime.db.run(records.release, runtime.db, scope, key, owner)
         return _response(outcome.status, text, replayed=False)
-    status, stored = await in_thread(
+    status, stored = await runtime.db.run(
         records.complete, runtime.db, scope, key, owner, outcome.status, text
     )
     return _response(status, stored, replayed=stored != text)

@@ -15,7 +15,7 @@ from reference.hub import InvoiceDocumentRefused, Message
 from reference.service.api import idempotent
 from reference.service.api.problems import problem_body
 from reference.service.persistence import queries
-from reference.service.runtime import HubRuntime, in_thread
+from reference.service.runtime import HubRuntime
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class InvoiceDocument:
         echoed: Mapping[str, Any],
     ) -> idempotent.Outcome:
         """Apply the document ``message(invoice)`` builds; answer with ``echoed`` request fields."""
-        invoice = await in_thread(queries.invoice, runtime.db, invoice_id)
+        invoice = await runtime.db.run(queries.invoice, runtime.db, invoice_id)
         if invoice is None:
             return self.refused(document_id, "invoice_id", f"no posted invoice {invoice_id!r}")
         try:

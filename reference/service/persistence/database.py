@@ -1,26 +1,26 @@
 """Engines, migrations and transactions.
 
-SQLite (the embedded default) runs in WAL mode with one writer per process: a thread that takes
-every transaction waiting and commits them together (group commit); one that fails rolls back
-alone and the others still commit. Writers therefore never wait on each other for SQLite's lock,
-sleeping in its busy handler, nor on a pool connection; a batch starts with ``BEGIN IMMEDIATE``,
-so a second process writing the same file waits its turn and there is no lock upgrade to
-deadlock on. Readers use a second engine with deferred transactions,
-so they never wait for the writer; a thread of its own copies the WAL into the file, off the
-writer's commits. PostgreSQL uses one engine and a transaction per caller;
-writers lock the rows they change with ``SELECT ... FOR UPDATE``.
+SQLite (the embedded default) runs in WAL mode with one writer connection per process, used on
+the event loop: what the loop's tasks write during one turn of the loop commits together, in
+one transaction (group commit); one that fails rolls back alone and the others still commit.
+A batch starts with ``BEGIN IMMEDIATE``, so a second process writing the same file waits its
+turn and there is no lock upgrade to deadlock on. Readers use a second engine with deferred
+transactions, so they never wait for the writer; reads too run on the loop (``Database.run``).
+A thread of its own copies the WAL into the file, off the writer's commits. PostgreSQL uses
+one engine, a transaction per caller and worker threads; writers lock the rows they change
+with ``SELECT ... FOR UPDATE``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import queue
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -49,30 +49,25 @@ def _sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-class _Pending:
-    """One piece of work for the writer; its caller waits on ``done`` or, from an event loop,
-    on ``future`` (resolved on that loop, with no thread in between)."""
+RETRY_FLUSH = 0.001  # seconds: how soon the loop tries a flush again while the lock is taken
 
-    __slots__ = ("done", "error", "future", "result", "work")
+
+class _Pending:
+    """One piece of work for the writer; a caller on an event loop awaits ``future``."""
+
+    __slots__ = ("error", "future", "result", "work")
 
     def __init__(
         self, work: Callable[[Connection], Any], future: asyncio.Future[Any] | None = None
     ) -> None:
         self.work = work
-        self.done = threading.Event()
         self.future = future
         self.result: Any = None
         self.error: BaseException | None = None
 
     def finish(self) -> None:
         future = self.future
-        if future is None:
-            self.done.set()
-        elif not future.get_loop().is_closed():
-            future.get_loop().call_soon_threadsafe(self._resolve, future)
-
-    def _resolve(self, future: asyncio.Future[Any]) -> None:
-        if future.done():  # its caller was cancelled
+        if future is None or future.done():  # a caller on no loop, or one that was cancelled
             return
         if self.error is not None:
             future.set_exception(self.error)
@@ -81,60 +76,89 @@ class _Pending:
 
 
 class GroupWriter:
-    """One thread that writes for the whole process, many transactions to a commit.
+    """The process's one writer connection, many transactions to a commit, on the event loop.
 
-    ``write(work)`` blocks its caller until ``work`` has been committed (or has failed) in the
-    writer's connection; ``submit(work)`` is the same for a caller on an event loop. The writer
-    takes everything waiting, up to ``batch``, runs the pieces of work in one transaction and
-    commits once: a failing piece gets its exception and the rest commit without it (see
-    ``_commit``). If the commit itself fails, every piece gets that error (and is retried by
-    ``Database.write`` where that is safe).
+    ``submit(work)``, from an event loop, queues ``work`` and returns once it has committed (or
+    failed): everything queued during one turn of the loop commits together, in one
+    transaction, on the loop itself as that turn ends (group commit), up to ``batch`` pieces to
+    a transaction. A failing piece gets its exception and the rest commit without it (see
+    ``_commit``); if the commit itself fails, every piece gets that error (and is retried by
+    ``Database.write_async`` where that is safe). ``write(work)``, from any thread, commits
+    ``work`` alone, at once. A lock keeps the connection to one transaction at a time.
+
+    Why on the loop and not on a thread of its own: SQLite's statements take microseconds and
+    run in C with the GIL released, so a writer thread gave the GIL up and asked for it back
+    dozens of times per transaction; each time the loop held it, the writer waited up to the
+    interpreter's 5 ms switch interval, and so did the loop after each of its own system calls.
+    With both on one thread nothing waits for the GIL (see the commit for the figures).
     """
 
     def __init__(self, engine: Engine, batch: int = 64) -> None:
         self.engine = engine
         self.batch = batch
-        self.queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()
-        self.thread = threading.Thread(target=self._run, name="crossdock-writer", daemon=True)
-        self.thread.start()
+        self.lock = threading.Lock()
+        self._connection: Connection | None = None
+        self._writing: int | None = None  # the thread inside a transaction
+        self._queued: dict[asyncio.AbstractEventLoop, list[_Pending]] = {}
 
     def write(self, work: Callable[[Connection], T]) -> T:
-        if threading.current_thread() is self.thread:
+        if self._writing == threading.get_ident():
             raise RuntimeError("a transaction's work cannot start another write")
         pending = _Pending(work)
-        self.queue.put(pending)
-        pending.done.wait()
+        self._run([pending])
         if pending.error is not None:
             raise pending.error
         return pending.result  # type: ignore[no-any-return]
 
     async def submit(self, work: Callable[[Connection], T]) -> T:
-        """``write`` for a caller on an event loop: awaits the commit without holding a thread."""
-        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self.queue.put(_Pending(work, future))
+        """``write`` for a caller on an event loop: committed with what else this turn queued."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        queued = self._queued.get(loop)
+        if queued is None:
+            queued = self._queued[loop] = []
+            loop.call_soon(self._flush, loop)
+        queued.append(_Pending(work, future))
         return await future
 
     def close(self) -> None:
-        self.queue.put(None)
-        self.thread.join(30)
+        with self.lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
 
-    def _run(self) -> None:
-        with self.engine.connect() as conn:
-            while True:
-                first = self.queue.get()
-                if first is None:
-                    return
-                batch = [first]
-                while len(batch) < self.batch:
-                    try:
-                        more = self.queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if more is None:
-                        self.queue.put(None)  # stop after this batch
-                        break
-                    batch.append(more)
-                self._commit(conn, batch)
+    def _flush(self, loop: asyncio.AbstractEventLoop) -> None:
+        # The lock is held elsewhere only briefly (a thread's own write, or the Checkpointer
+        # restarting the WAL): try again in a moment rather than stop the loop meanwhile.
+        if not self.lock.acquire(blocking=False):
+            loop.call_later(RETRY_FLUSH, self._flush, loop)
+            return
+        try:
+            queued = self._queued.pop(loop)
+            for start in range(0, len(queued), self.batch):
+                self._run_locked(queued[start : start + self.batch])
+        finally:
+            self.lock.release()
+
+    def _run(self, batch: list[_Pending]) -> None:
+        with self.lock:
+            self._run_locked(batch)
+
+    def _run_locked(self, batch: list[_Pending]) -> None:
+        self._writing = threading.get_ident()
+        try:
+            if self._connection is None:
+                self._connection = self.engine.connect()
+            self._commit(self._connection, batch)
+        except BaseException as error:  # no connection: every piece gets why
+            for pending in batch:
+                pending.error = error
+                pending.finish()
+        finally:
+            self._writing = None
+            if self._connection is not None and self._connection.invalidated:
+                self._connection.close()
+                self._connection = None
 
     @classmethod
     def _commit(cls, conn: Connection, batch: list[_Pending]) -> None:
@@ -180,18 +204,33 @@ class _PieceFailed(Exception):
 
 class Checkpointer:
     """Copies the WAL into the database file every ``every`` seconds, on its own thread and
-    connection, with a PASSIVE checkpoint: it never waits for the writer or a reader. Past
-    ``restart_frames`` a RESTART checkpoint finishes the copy: it holds new writes back while
-    it waits for the readers of the moment (short transactions here) and copies what is left.
+    connection, with a PASSIVE checkpoint: it never waits for the writer or a reader.
+
+    A busy writer never lets such a copy reach the end of the WAL, and SQLite starts the WAL
+    again from the top only once a copy has: it would grow without end (24 MB/s at full load).
+    Past ``restart_frames`` the thread therefore takes the ``writer`` lock (``GroupWriter``'s)
+    and copies the rest, a few hundred frames, with no commit in between; the next commit then
+    starts the WAL from the top. Meanwhile the loop goes on serving and its writes wait (the
+    flush tries again each millisecond): 20-40 ms at full load, measured, the wait for the
+    commit in progress included. SQLite's own RESTART checkpoint took 50 ms, sleeping in its
+    busy handler while the loop's transactions held SQLite's lock, and a commit it held back
+    stopped the whole loop in that handler.
 
     Left to itself SQLite checkpoints inside the commit that takes the WAL past 1,000 pages,
     on the writer's thread, and every transaction queued behind that commit waits for the copy
     (the hub took about 8% more orders a second without it, in paired runs; see the commit).
-    Here the copy runs in SQLite's C code with the GIL released, beside the writer.
+    Here the copy runs in SQLite's C code with the GIL released, beside the loop.
     """
 
-    def __init__(self, engine: Engine, every: float = 1.0, restart_frames: int = 4000) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        every: float = 1.0,
+        restart_frames: int = 4000,
+        writer: threading.Lock | None = None,
+    ) -> None:
         self.engine = engine
+        self.writer = writer or threading.Lock()
         self.every = every
         self.restart_frames = restart_frames
         self.stopping = threading.Event()
@@ -211,10 +250,8 @@ class Checkpointer:
                     sqlite = connection.driver_connection
                     _, frames, _ = sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[union-attr]
                     if frames > self.restart_frames:
-                        # A busy writer never lets a PASSIVE checkpoint finish the WAL, so it
-                        # would only grow (15 MB/s at full load): past the limit, the rest is
-                        # copied with writers held back and the WAL starts again from the top.
-                        sqlite.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()  # type: ignore[union-attr]
+                        with self.writer:  # the rest, with no commit in between
+                            sqlite.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()  # type: ignore[union-attr]
                 except Exception:
                     log.exception("checkpointing the WAL failed; trying again")
         finally:
@@ -249,7 +286,8 @@ class Database:
             reader = create_engine(url, connect_args=sqlite, **json)
             _sqlite_pragmas(writer, immediate=True)
             _sqlite_pragmas(reader, immediate=False)
-            return cls(url, writer, reader, GroupWriter(writer), Checkpointer(reader))
+            group = GroupWriter(writer)
+            return cls(url, writer, reader, group, Checkpointer(reader, writer=group.lock))
         engine = create_engine(
             url, pool_size=pool_size, max_overflow=pool_size * 2, pool_pre_ping=True, **json
         )
@@ -284,8 +322,8 @@ class Database:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def write_async(self, work: Callable[[Connection], T], attempts: int = 8) -> T:
-        """``write`` from an event loop. On SQLite the writer thread resolves the caller's
-        future itself; elsewhere the transaction runs on a worker thread."""
+        """``write`` from an event loop. On SQLite it commits with the rest of the loop's turn
+        (``GroupWriter.submit``); elsewhere the transaction runs on a worker thread."""
         group = self.group
         if group is None:
             return await anyio.to_thread.run_sync(lambda: self.write(work, attempts))
@@ -295,6 +333,17 @@ class Database:
             except LOST_RACE as error:
                 await asyncio.sleep(_pause_or_raise(error, attempt, attempts))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def run(self, func: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Blocking database work (reads, small writes) from an event loop. On SQLite it runs on
+        the loop itself: its statements take microseconds, and a worker thread would trade the
+        GIL with the loop for each of them (``GroupWriter`` says what that cost). Elsewhere,
+        over a network, on a worker thread."""
+        if self.group is not None:
+            result = func(*args, **kwargs)
+            await asyncio.sleep(0)  # a caller looping over run() still lets the loop turn
+            return result
+        return await anyio.to_thread.run_sync(partial(func, *args, **kwargs))
 
     def upgrade(self) -> None:
         with self.writer.connect() as conn:

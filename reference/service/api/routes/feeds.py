@@ -12,7 +12,6 @@ from reference.service.api.deps import DbDep, PrincipalDep
 from reference.service.api.params import CURSOR_PATTERN, INVOICE_ID
 from reference.service.api.problems import ProblemError, responses
 from reference.service.persistence import queries
-from reference.service.runtime import in_thread
 
 router = APIRouter(tags=["feeds"])
 
@@ -26,7 +25,7 @@ router = APIRouter(tags=["feeds"])
 async def get_invoice(
     invoice_id: Annotated[str, Path(**INVOICE_ID)], principal: PrincipalDep, db: DbDep
 ) -> Any:
-    body = await in_thread(queries.invoice, db, invoice_id)
+    body = await db.run(queries.invoice, db, invoice_id)
     if body is None:
         raise ProblemError(
             404,
@@ -65,7 +64,7 @@ async def list_events(
         raise ProblemError(
             422, str(error), kind="validation", errors=[("after", str(error))]
         ) from None
-    data, last = await in_thread(
+    data, last = await db.run(
         queries.events,
         db,
         after=start,

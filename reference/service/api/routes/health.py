@@ -10,7 +10,6 @@ from reference.api_v1 import Health
 from reference.service.api.deps import DbDep
 from reference.service.api.problems import ProblemError, responses
 from reference.service.persistence.database import ping
-from reference.service.runtime import in_thread
 
 router = APIRouter(tags=["health"])
 
@@ -25,8 +24,8 @@ async def healthz() -> Any:
 async def readyz(db: DbDep) -> Any:
     """The database answers and its schema is at the head migration."""
     try:
-        await in_thread(ping, db)
-        at_head = await in_thread(db.at_head)
+        await db.run(ping, db)
+        at_head = await db.run(db.at_head)
     except Exception as error:
         raise ProblemError(
             503,

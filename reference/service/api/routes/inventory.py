@@ -27,7 +27,6 @@ from reference.service.api.deps import (
 )
 from reference.service.api.problems import ProblemError, responses
 from reference.service.persistence import queries
-from reference.service.runtime import in_thread
 
 router = APIRouter(tags=["inventory"])
 
@@ -65,7 +64,7 @@ async def get_availability(
 ) -> Any:
     """Sellable units per node: on hand minus allocated, quarantined and safety stock, capped by
     the channel's share. Never raw on hand."""
-    rows = await in_thread(queries.positions, db, sku)
+    rows = await db.run(queries.positions, db, sku)
     if not rows:
         raise ProblemError(
             404,
@@ -115,7 +114,7 @@ async def post_movement(
 
     async def work(_: str) -> idempotent.Outcome:
         await runtime.apply(RecordMovement(movement, correlation_id))
-        row = await in_thread(queries.position, runtime.db, movement.node_id, movement.sku)
+        row = await runtime.db.run(queries.position, runtime.db, movement.node_id, movement.sku)
         position = _position(row)
         return idempotent.Outcome(
             201,

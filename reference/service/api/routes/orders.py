@@ -25,7 +25,6 @@ from reference.service.api.params import CURSOR_PATTERN, ORDER_ID
 from reference.service.api.problems import ProblemError, problem_body, responses
 from reference.service.api.schemas.orders import order_public, rejections, summary
 from reference.service.persistence import queries
-from reference.service.runtime import in_thread
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
@@ -135,7 +134,7 @@ def _received(saga: dict[str, Any]) -> bool:
 async def get_order(
     order_id: Annotated[str, Path(**ORDER_ID)], principal: PrincipalDep, db: DbDep
 ) -> Any:
-    saga = await in_thread(queries.order_saga, db, order_id)
+    saga = await db.run(queries.order_saga, db, order_id)
     if saga is None:
         raise ProblemError(
             404,
@@ -167,7 +166,7 @@ async def list_orders(
         raise ProblemError(
             422, str(error), kind="validation", errors=[("cursor", str(error))]
         ) from None
-    rows, last = await in_thread(
+    rows, last = await db.run(
         queries.list_orders,
         db,
         after=after,

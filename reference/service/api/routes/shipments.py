@@ -21,7 +21,6 @@ from reference.service.api.deps import (
 from reference.service.api.problems import ProblemError, responses
 from reference.service.api.schemas.orders import order_public
 from reference.service.persistence import queries
-from reference.service.runtime import in_thread
 
 router = APIRouter(prefix="/v1/shipments", tags=["shipments"])
 
@@ -100,7 +99,7 @@ async def confirm_shipment(
     rest is backordered, never overwritten."""
 
     async def work(_: str) -> idempotent.Outcome:
-        saga = await in_thread(queries.order_saga, runtime.db, shipment.order_id)
+        saga = await runtime.db.run(queries.order_saga, runtime.db, shipment.order_id)
         _check(shipment, saga)
         applied = await runtime.apply(
             ConfirmShipment(
