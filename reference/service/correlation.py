@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+
+from reference.service.ids import time_ordered
 
 HEADER = "X-Correlation-ID"
 MAX_LENGTH = 128
@@ -24,7 +25,7 @@ def current() -> str:
 
 
 def new_id() -> str:
-    return f"corr-{uuid.uuid4().hex}"
+    return f"corr-{time_ordered(32).lower()}"
 
 
 def accept(value: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
@@ -24,13 +23,14 @@ from reference.service.api.deps import (
 from reference.service.api.params import CURSOR_PATTERN, ORDER_ID
 from reference.service.api.problems import ProblemError, problem_body, responses
 from reference.service.api.schemas.orders import order_public, rejections, summary
+from reference.service.ids import time_ordered
 from reference.service.persistence import queries
 
 router = APIRouter(prefix="/v1/orders", tags=["orders"])
 
 
 def new_order_id() -> str:
-    return f"SO-{uuid.uuid4().hex[:20].upper()}"
+    return f"SO-{time_ordered(20)}"
 
 
 @router.post(
