@@ -41,13 +41,41 @@ def group(db: Database) -> GroupWriter:
 def test_what_one_turn_of_the_loop_writes_commits_in_one_transaction(db: Database) -> None:
     commits = []
     event.listen(db.writer, "commit", lambda conn: commits.append(1))
+    size = group(db).batch
 
     async def main() -> list[int]:
-        return await asyncio.gather(*(db.write_async(insert(n)) for n in range(20)))
+        return await asyncio.gather(*(db.write_async(insert(n)) for n in range(size)))
 
-    assert asyncio.run(main()) == [1] * 20
-    assert rows(db) == list(range(20))
+    assert asyncio.run(main()) == [1] * size
+    assert rows(db) == list(range(size))
     assert len(commits) == 1
+
+
+def test_a_longer_turn_commits_a_batch_at_a_time_and_the_loop_turns_between(
+    db: Database,
+) -> None:
+    size = group(db).batch
+    commits: list[int] = []  # how often the loop had turned at each commit
+    turns = 0
+    event.listen(db.writer, "commit", lambda conn: commits.append(turns))
+
+    async def main() -> None:
+        nonlocal turns
+
+        async def count_turns() -> None:
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        counter = asyncio.ensure_future(count_turns())
+        await asyncio.gather(*(db.write_async(insert(n)) for n in range(3 * size)))
+        counter.cancel()
+
+    asyncio.run(main())
+    assert rows(db) == list(range(3 * size))
+    assert len(commits) == 3
+    assert commits[0] < commits[1] < commits[2]
 
 
 def test_a_failing_piece_fails_alone_and_the_rest_commit(db: Database) -> None:
