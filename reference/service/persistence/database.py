@@ -83,10 +83,10 @@ class GroupWriter:
     transaction, on the loop itself as that turn ends (group commit), up to ``batch`` pieces to
     a transaction; what is left waits one more turn, so the loop answers the requests that
     committed before it writes on (a batch of 16 orders keeps the loop about 50 ms). A failing
-    piece gets its exception and the rest commit without it (see
-    ``_commit``); if the commit itself fails, every piece gets that error (and is retried by
-    ``Database.write_async`` where that is safe). ``write(work)``, from any thread, commits
-    ``work`` alone, at once. A lock keeps the connection to one transaction at a time.
+    piece gets its exception and the rest commit without it (see ``_commit``); if the commit
+    itself fails, every piece gets that error (and is retried by ``Database.write_async``
+    where that is safe). ``write(work)``, from any thread, commits ``work`` alone, at once. A
+    lock keeps the connection to one transaction at a time.
 
     Why on the loop and not on a thread of its own: SQLite's statements take microseconds and
     run in C with the GIL released, so a writer thread gave the GIL up and asked for it back
@@ -229,12 +229,13 @@ class Checkpointer:
     def __init__(
         self,
         engine: Engine,
+        *,
+        writer: threading.Lock,
         every: float = 1.0,
         restart_frames: int = 4000,
-        writer: threading.Lock | None = None,
     ) -> None:
         self.engine = engine
-        self.writer = writer or threading.Lock()
+        self.writer = writer
         self.every = every
         self.restart_frames = restart_frames
         self.stopping = threading.Event()

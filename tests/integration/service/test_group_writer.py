@@ -60,8 +60,6 @@ def test_a_longer_turn_commits_a_batch_at_a_time_and_the_loop_turns_between(
     event.listen(db.writer, "commit", lambda conn: commits.append(turns))
 
     async def main() -> None:
-        nonlocal turns
-
         async def count_turns() -> None:
             nonlocal turns
             while True:

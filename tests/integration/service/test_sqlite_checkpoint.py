@@ -16,7 +16,7 @@ def test_a_busy_writers_wal_is_copied_and_started_again(tmp_path: Path) -> None:
     db = Database.connect(f"sqlite:///{path}")
     assert db.checkpointer is not None and db.group is not None
     db.checkpointer.close()  # the default checks once a second; this one every 20 ms
-    db.checkpointer = Checkpointer(db.reader, every=0.02, restart_frames=200, writer=db.group.lock)
+    db.checkpointer = Checkpointer(db.reader, writer=db.group.lock, every=0.02, restart_frames=200)
     db.write(lambda conn: conn.exec_driver_sql("CREATE TABLE t (n INTEGER, body BLOB)"))
     wal = path.with_name("hub.db-wal")
     largest = 0
